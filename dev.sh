@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine: `./dev.sh serve` or `./dev.sh test`.
+#   serve       create .venv, install healthgraph, build the store on first start, serve
+#   test        install the test dependencies (Python, Debian, npm) and run the whole suite
+#   setup-test  only install what `test` needs
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+make_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+      rm -rf "$VENV"
+      apt_install python3-venv
+      "$PYTHON" -m venv "$VENV"
+    fi
+  fi
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+}
+
+setup_test() {
+  make_venv
+  "$VENV/bin/pip" install -q -e '.[test]'
+}
+
+case "${1:-}" in
+  serve)
+    shift
+    make_venv
+    "$VENV/bin/pip" install -q -e .
+    exec "$VENV/bin/healthgraph" serve "$@"
+    ;;
+  setup-test)
+    setup_test
+    ;;
+  test)
+    shift
+    setup_test
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh serve | test [pytest args] | setup-test" >&2
+    exit 2
+    ;;
+esac

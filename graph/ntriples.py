@@ -1,0 +1,39 @@
+"""Writing N-Triples text: the stream format every loader feeds to bulk load."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from healthgraph.graph.namespaces import XSD
+
+_ESCAPES: Final = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+)
+_IRI_FORBIDDEN: Final = frozenset('<>"{}|^`\\ ')
+
+
+def iri(value: str) -> str:
+    """An IRI term. Refuses characters that cannot appear in an N-Triples IRI."""
+    if not value or any(ch in _IRI_FORBIDDEN or ord(ch) <= 0x20 for ch in value):
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+def literal(value: str, datatype: str | None = None, language: str | None = None) -> str:
+    """A literal term; a plain string when neither datatype nor language is given."""
+    text = f'"{value.translate(_ESCAPES)}"'
+    if language:
+        return f"{text}@{language}"
+    if datatype and datatype != f"{XSD}string":
+        return f"{text}^^<{datatype}>"
+    return text
+
+
+def typed(value: str | int, xsd_type: str) -> str:
+    """A literal with an XSD datatype named by its local name ('integer', 'gYear')."""
+    return literal(str(value), f"{XSD}{xsd_type}")
+
+
+def triple(subject: str, predicate: str, obj: str) -> str:
+    """One N-Triples line; subject and predicate are IRIs, `obj` an already written term."""
+    return f"<{subject}> <{predicate}> {obj} .\n"

@@ -1,0 +1,36 @@
+"""Per-version statistics, computed once at build time so pages and APIs never scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from healthgraph.graph.namespaces import sparql_prefixes
+from healthgraph.graph.store import solutions
+from pyoxigraph import Store
+
+_QUERIES: dict[str, str] = {
+    "classes": "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key",
+    "properties": "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key",
+    "graphs": "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key",
+    "partnerships_per_country": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
+        ?p a hg:Partnership ; hg:country ?key } GROUP BY ?key""",
+    "partnerships_per_theme": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
+        ?p a hg:Partnership ; hg:theme ?key } GROUP BY ?key""",
+    "partnerships_per_programme": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
+        ?p a hg:Partnership ; hg:programme ?key } GROUP BY ?key""",
+    "partnerships_per_board": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
+        ?key a hg:HealthBoard . ?p a hg:Partnership ; org:hasMember ?key } GROUP BY ?key""",
+    "partnerships_per_start_year": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
+        ?p a hg:Partnership ; hg:startYear ?key } GROUP BY ?key""",
+}
+
+
+def compute_statistics(store: Store) -> dict[str, Any]:
+    """Counts by class, property, graph, and partnerships by country, theme, board, year."""
+    stats: dict[str, Any] = {}
+    for name, body in _QUERIES.items():
+        rows = solutions(store.query(sparql_prefixes() + body, use_default_graph_as_union=True))
+        stats[name] = {row["key"].value: int(row["n"].value) for row in rows}
+    total = solutions(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    stats["triples"] = int(next(total)["n"].value)
+    return stats

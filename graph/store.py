@@ -1,0 +1,181 @@
+"""The Store interface the server talks to, and its embedded pyoxigraph implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    Variable,
+)
+from pyoxigraph import (
+    Store as OxStore,
+)
+
+Term = NamedNode | BlankNode | Literal | Triple
+Bindings = Mapping[str, Term]
+
+
+class QueryForm(Enum):
+    SELECT = "select"
+    ASK = "ask"
+    CONSTRUCT = "construct"  # also DESCRIBE: both return a graph
+
+
+class QuerySyntaxError(ValueError):
+    """The query does not parse; the message carries the parser's position."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A protocol-level dataset: `default-graph-uri` and `named-graph-uri` values."""
+
+    default_graphs: Sequence[str] = ()
+    named_graphs: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class SerializedResult:
+    form: QueryForm
+    body: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class ResultFormats:
+    """The format to write a result in, for each query form (chosen by content negotiation)."""
+
+    solutions: QueryResultsFormat
+    graph: RdfFormat
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the server needs from a store: queries, serialised by the engine."""
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]: ...
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]: ...
+
+    def serialize(
+        self,
+        query: str,
+        formats: ResultFormats,
+        *,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+    ) -> SerializedResult: ...
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]: ...
+
+    def close(self) -> None: ...
+
+
+class EmbeddedStore:
+    """A pyoxigraph store on disk. Queries see the union of all named graphs by default."""
+
+    def __init__(self, store: OxStore, path: Path | None = None) -> None:
+        self._store = store
+        self.path = path
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> EmbeddedStore:
+        return cls(OxStore.read_only(str(path)), path)
+
+    @property
+    def raw(self) -> OxStore:
+        return self._store
+
+    def _run(
+        self, query: str, bindings: Bindings | None, dataset: Dataset | None = None
+    ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        substitutions = {Variable(name): term for name, term in (bindings or {}).items()}
+        options: dict[str, object] = {}
+        if dataset and (dataset.default_graphs or dataset.named_graphs):
+            if dataset.default_graphs:
+                options["default_graph"] = [NamedNode(iri) for iri in dataset.default_graphs]
+            else:
+                options["default_graph"] = [DefaultGraph()]
+            if dataset.named_graphs:
+                options["named_graphs"] = [NamedNode(iri) for iri in dataset.named_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        try:
+            return self._store.query(query, substitutions=substitutions or None, **options)  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from error
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
+        result = self._run(query, bindings)
+        if not isinstance(result, QuerySolutions):
+            raise TypeError("not a SELECT query")
+        names = [variable.value for variable in result.variables]
+        return [
+            {name: solution[name] for name in names if solution[name] is not None}
+            for solution in result
+        ]
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        result = self._run(query, bindings)
+        if not isinstance(result, QueryBoolean):
+            raise TypeError("not an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]:
+        result = self._run(query, bindings)
+        if not isinstance(result, QueryTriples):
+            raise TypeError("not a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def serialize(
+        self,
+        query: str,
+        formats: ResultFormats,
+        *,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+    ) -> SerializedResult:
+        result = self._run(query, bindings, dataset)
+        if isinstance(result, QueryTriples):
+            body = result.serialize(format=formats.graph) or b""
+            return SerializedResult(QueryForm.CONSTRUCT, body, formats.graph.media_type)
+        form = QueryForm.ASK if isinstance(result, QueryBoolean) else QueryForm.SELECT
+        body = result.serialize(format=formats.solutions) or b""
+        return SerializedResult(form, body, formats.solutions.media_type)
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        graph_name = NamedNode(graph) if graph else None
+        return iter(self._store.quads_for_pattern(None, None, None, graph_name))
+
+    def close(self) -> None:
+        del self._store
+
+
+def solutions(result: QuerySolutions | QueryBoolean | QueryTriples) -> QuerySolutions:
+    """The result of a query known to be a SELECT."""
+    if not isinstance(result, QuerySolutions):
+        raise TypeError("expected SELECT results")
+    return result
+
+
+def triples(result: QuerySolutions | QueryBoolean | QueryTriples) -> QueryTriples:
+    """The result of a query known to be a CONSTRUCT or DESCRIBE."""
+    if not isinstance(result, QueryTriples):
+        raise TypeError("expected CONSTRUCT/DESCRIBE results")
+    return result

@@ -1,0 +1,573 @@
+"""The CSV input format of `data/`, mapped to triples.
+
+Two passes: the first reads every file's keys and names (so a reference can be
+checked before anything is written), the second writes each file as N-Triples
+into its own named graph. Any bad value stops the build with a `LoadError`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from healthgraph.graph import ntriples as nt
+from healthgraph.graph.iris import InvalidKeyError, IriMinter, slugify
+from healthgraph.graph.namespaces import DCTERMS, FOAF, HG, ORG, OWL, RDF, RDFS, SCHEMA, SKOS, WD
+from healthgraph.graph.sources import Source
+from healthgraph.loaders.csv_table import Row, read_table
+from healthgraph.loaders.errors import LoadError
+from healthgraph.loaders.normalise import (
+    DATE_SHAPES,
+    RawDate,
+    normalise_name,
+    parse_amount_gbp,
+    parse_date,
+    parse_url,
+    split_list,
+    split_places,
+)
+from pyoxigraph import RdfFormat
+
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "countries": ("name", "iso_3166", "alpha3", "wikidata", "also_known_as", "source_url"),
+    "boards": ("key", "name", "gss_code", "kind", "area", "website", "source_url"),
+    "organisations": (
+        "key", "name", "also_known_as", "type", "country", "city", "website", "source_url",
+    ),
+    "programmes": (
+        "key", "name", "operator", "funder", "start", "end", "budget", "countries", "url",
+        "summary", "source_url",
+    ),
+    "documents": (
+        "key", "title", "publisher", "year", "type", "url", "identifier", "summary", "source_url",
+    ),
+    "roles": ("key", "name", "programme", "scope", "summary", "source_url"),
+    "partnerships": (
+        "key", "name", "summary", "countries", "places", "start", "end", "status", "themes",
+        "programme", "funder", "amount", "source_url", "other_sources",
+    ),
+    "memberships": ("partnership_key", "organisation_key", "role", "source_url"),
+    "posts": ("board_key", "role_key", "contact_route", "source_url"),
+    "guidance": ("subject_key", "subject_kind", "document_key", "source_url"),
+}
+LOAD_ORDER: Final = tuple(COLUMNS)
+
+ORGANISATION_CLASSES: Final[dict[str, str]] = {
+    "ministry-of-health": f"{HG}MinistryOfHealth",
+    "nhs-board": f"{HG}HealthBoard",
+    "university": f"{HG}University",
+    "hospital": f"{HG}Hospital",
+    "charity": f"{HG}Charity",
+    "ngo": f"{HG}NonGovernmentalOrganisation",
+    "government": f"{HG}GovernmentBody",
+    "professional-body": f"{HG}ProfessionalBody",
+    "international-organisation": f"{HG}InternationalOrganisation",
+    "research-institute": f"{HG}ResearchInstitute",
+    "other": f"{HG}OtherOrganisation",
+}
+BOARD_CLASSES: Final[dict[str, str]] = {
+    "territorial": f"{HG}TerritorialHealthBoard",
+    "special": f"{HG}SpecialHealthBoard",
+}
+MEMBERSHIP_ROLES: Final = ("lead", "partner", "funder", "implementer", "member")
+DOCUMENT_TYPES: Final = (
+    "principles", "guide", "toolkit", "framework", "report", "policy", "package", "web-page",
+)
+GUIDANCE_SUBJECTS: Final = ("partnership", "programme")
+
+Triples = Iterator[str]
+
+
+def _choices(values: Iterable[str]) -> str:
+    return "one of " + ", ".join(repr(value) for value in values)
+
+
+@dataclass
+class _Index:
+    """Keys and names seen in the first pass."""
+
+    country_by_name: dict[str, str] = field(default_factory=dict)
+    board_iri: dict[str, str] = field(default_factory=dict)
+    organisation_iri: dict[str, str] = field(default_factory=dict)
+    organisation_by_name: dict[str, str] = field(default_factory=dict)
+    programme_iri: dict[str, str] = field(default_factory=dict)
+    programme_by_name: dict[str, str] = field(default_factory=dict)
+    document_iri: dict[str, str] = field(default_factory=dict)
+    role_iri: dict[str, str] = field(default_factory=dict)
+    partnership_iri: dict[str, str] = field(default_factory=dict)
+
+
+class CsvDataset:
+    """The CSV files of one data directory, as named-graph sources."""
+
+    def __init__(self, directory: Path, minter: IriMinter) -> None:
+        self.directory = directory
+        self.minter = minter
+        self._index: _Index | None = None
+
+    def path(self, name: str) -> Path:
+        return self.directory / f"{name}.csv"
+
+    def present(self) -> list[str]:
+        return [name for name in LOAD_ORDER if self.path(name).exists()]
+
+    def sources(self) -> list[Source]:
+        """One source per CSV file; reading the keys of every file first."""
+        required = ("countries", "organisations", "partnerships", "memberships")
+        for name in required:
+            if not self.path(name).exists():
+                raise LoadError(self.path(name), None, "required file is missing")
+        index = self.index()
+        writers: dict[str, Callable[[_Index], Triples]] = {
+            "countries": self._countries,
+            "boards": self._boards,
+            "organisations": self._organisations,
+            "programmes": self._programmes,
+            "documents": self._documents,
+            "roles": self._roles,
+            "partnerships": self._partnerships,
+            "memberships": self._memberships,
+            "posts": self._posts,
+            "guidance": self._guidance,
+        }
+        return [
+            Source(
+                name=name,
+                graph=self.minter.source_graph(name),
+                path=self.path(name),
+                format=RdfFormat.N_TRIPLES,
+                chunks=functools.partial(writers[name], index),
+                description=f"data/{name}.csv mapped to RDF",
+            )
+            for name in self.present()
+        ]
+
+    def rows(self, name: str) -> Iterator[Row]:
+        return read_table(self.path(name), COLUMNS[name])
+
+    # -- first pass --------------------------------------------------------------------
+
+    def index(self) -> _Index:
+        if self._index is None:
+            self._index = self._build_index()
+        return self._index
+
+    def _build_index(self) -> _Index:
+        index = _Index()
+        minter = self.minter
+        for row in self.rows("countries"):
+            iri = self._mint(row, "iso_3166", minter.country)
+            for name in [row["name"], row["iso_3166"], row["alpha3"], *split_list(row["also_known_as"])]:
+                if name:
+                    index.country_by_name[normalise_name(name)] = iri
+        if self.path("boards").exists():
+            for row in self.rows("boards"):
+                key = self._unique(row, "key", index.board_iri)
+                index.board_iri[key] = self._mint(row, "gss_code", minter.health_board) if row[
+                    "gss_code"
+                ] else self._mint(row, "key", minter.health_board)
+        for row in self.rows("organisations"):
+            key = self._unique(row, "key", index.organisation_iri)
+            if row["type"] == "nhs-board":
+                if key not in index.board_iri:
+                    raise row.error(
+                        "key", "an nhs-board organisation needs a row in boards.csv with the same key",
+                        value=key,
+                    )
+                iri = index.board_iri[key]
+            else:
+                iri = self._mint(row, "key", minter.organisation)
+            index.organisation_iri[key] = iri
+            for name in [row["name"], *split_list(row["also_known_as"])]:
+                index.organisation_by_name.setdefault(normalise_name(name), iri)
+        for key, iri in index.board_iri.items():
+            index.organisation_iri.setdefault(key, iri)
+        if self.path("programmes").exists():
+            for row in self.rows("programmes"):
+                key = self._unique(row, "key", index.programme_iri)
+                iri = self._mint(row, "key", minter.programme)
+                index.programme_iri[key] = iri
+                for name in _programme_names(row["name"]):
+                    index.programme_by_name.setdefault(normalise_name(name), iri)
+        if self.path("documents").exists():
+            for row in self.rows("documents"):
+                key = self._unique(row, "key", index.document_iri)
+                index.document_iri[key] = self._mint(row, "key", minter.document)
+        if self.path("roles").exists():
+            for row in self.rows("roles"):
+                key = self._unique(row, "key", index.role_iri)
+                index.role_iri[key] = self._mint(row, "key", minter.role)
+        for row in self.rows("partnerships"):
+            key = self._unique(row, "key", index.partnership_iri)
+            index.partnership_iri[key] = self._mint(row, "key", minter.partnership)
+        return index
+
+    @staticmethod
+    def _unique(row: Row, column: str, seen: dict[str, str]) -> str:
+        key = row[column]
+        if not key:
+            raise row.error(column, "the key is empty", expected="a unique slug")
+        if key in seen:
+            raise row.error(column, "duplicate key", value=key, expected="a key used once in the file")
+        return key
+
+    @staticmethod
+    def _mint(row: Row, column: str, mint: Callable[[str], str]) -> str:
+        try:
+            return mint(row[column])
+        except InvalidKeyError as error:
+            raise row.error(column, str(error), value=row[column]) from error
+
+    # -- second pass: one writer per file ----------------------------------------------
+
+    def _countries(self, index: _Index) -> Triples:
+        for row in self.rows("countries"):
+            iri = self.minter.country(row["iso_3166"])
+            yield from _entity(iri, [f"{SCHEMA}Country"], row["name"], row)
+            yield nt.triple(iri, f"{HG}isoCode", nt.literal(row["iso_3166"].upper()))
+            if row["alpha3"]:
+                yield nt.triple(iri, f"{HG}alpha3Code", nt.literal(row["alpha3"].upper()))
+            for name in split_list(row["also_known_as"]):
+                yield nt.triple(iri, f"{SKOS}altLabel", nt.literal(name))
+            if row["wikidata"]:
+                if not row["wikidata"].startswith("Q") or not row["wikidata"][1:].isdigit():
+                    raise row.error("wikidata", "not a Wikidata id", value=row["wikidata"],
+                                    expected="Q followed by digits")
+                yield nt.triple(iri, f"{OWL}sameAs", nt.iri(f"{WD}{row['wikidata']}"))
+
+    def _boards(self, index: _Index) -> Triples:
+        scotland = self._country(index, "Scotland", None)
+        for row in self.rows("boards"):
+            iri = index.board_iri[row["key"]]
+            kind = self._choice(row, "kind", BOARD_CLASSES)
+            yield from _entity(iri, [kind], row["name"], row)
+            yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
+            if row["gss_code"]:
+                yield nt.triple(iri, f"{HG}gssCode", nt.literal(row["gss_code"]))
+            if row["area"]:
+                yield nt.triple(iri, f"{HG}area", nt.literal(row["area"]))
+            if scotland:
+                yield nt.triple(iri, f"{HG}country", nt.iri(scotland))
+            yield from self._website(row, iri, "website")
+
+    def _organisations(self, index: _Index) -> Triples:
+        for row in self.rows("organisations"):
+            iri = index.organisation_iri[row["key"]]
+            org_class = self._choice(row, "type", ORGANISATION_CLASSES)
+            is_board = row["type"] == "nhs-board"
+            if not is_board:
+                # boards.csv is authoritative for a board's name, class and country
+                yield from _entity(iri, [org_class], row["name"], row)
+                yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
+                if row["country"]:
+                    for country in self._countries_in(index, row, "country"):
+                        yield nt.triple(iri, f"{HG}country", nt.iri(country))
+            else:
+                yield nt.triple(iri, f"{DCTERMS}source", nt.iri(self._url(row, "source_url")))
+            for name in split_list(row["also_known_as"]):
+                yield nt.triple(iri, f"{SKOS}altLabel", nt.literal(name))
+            if row["city"]:
+                yield nt.triple(iri, f"{HG}city", nt.literal(row["city"]))
+            yield from self._website(row, iri, "website")
+
+    def _programmes(self, index: _Index) -> Triples:
+        for row in self.rows("programmes"):
+            iri = index.programme_iri[row["key"]]
+            yield from _entity(iri, [f"{HG}Programme"], row["name"], row, summary=row["summary"])
+            yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
+            yield from self._agents(index, iri, row["operator"], f"{HG}operator", f"{HG}operatorName")
+            yield from self._agents(index, iri, row["funder"], f"{SCHEMA}funder", f"{HG}funderName")
+            yield from self._dates(row, iri)
+            if row["budget"]:
+                yield from _amount(iri, row["budget"])
+            areas: list[str] = []
+            for country in self._countries_in(index, row, "countries", places=areas,
+                                              require_country=False):
+                yield nt.triple(iri, f"{HG}country", nt.iri(country))
+            for area in areas:
+                yield nt.triple(iri, f"{HG}area", nt.literal(area))
+            if row["url"]:
+                yield nt.triple(iri, f"{FOAF}homepage", nt.iri(self._url(row, "url")))
+
+    def _documents(self, index: _Index) -> Triples:
+        for row in self.rows("documents"):
+            iri = index.document_iri[row["key"]]
+            yield from _entity(iri, [f"{HG}GuidanceDocument"], row["title"], row,
+                               summary=row["summary"])
+            yield nt.triple(iri, f"{DCTERMS}title", nt.literal(row["title"]))
+            yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
+            doc_type = row["type"]
+            if doc_type not in DOCUMENT_TYPES:
+                raise row.error("type", "unknown document type", value=doc_type,
+                                expected=_choices(DOCUMENT_TYPES))
+            yield nt.triple(iri, f"{HG}documentType", nt.literal(doc_type))
+            publisher = row["publisher"]
+            if publisher:
+                target = index.organisation_by_name.get(normalise_name(publisher)) or (
+                    index.programme_by_name.get(normalise_name(publisher))
+                )
+                if target:
+                    yield nt.triple(iri, f"{DCTERMS}publisher", nt.iri(target))
+                yield nt.triple(iri, f"{HG}publisherName", nt.literal(publisher))
+            if row["year"]:
+                date = self._date(row, "year")
+                if date.year is not None:
+                    yield nt.triple(iri, f"{DCTERMS}issued", nt.typed(date.year, "gYear"))
+            if row["url"]:
+                yield nt.triple(iri, f"{SCHEMA}url", nt.iri(self._url(row, "url")))
+            if row["identifier"]:
+                yield nt.triple(iri, f"{DCTERMS}identifier", nt.literal(row["identifier"]))
+
+    def _roles(self, index: _Index) -> Triples:
+        for row in self.rows("roles"):
+            iri = index.role_iri[row["key"]]
+            yield from _entity(iri, [f"{ORG}Role"], row["name"], row, summary=row["summary"])
+            yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
+            if row["programme"]:
+                programme = index.programme_iri.get(row["programme"])
+                if programme is None:
+                    raise row.error("programme", "unknown programme key", value=row["programme"],
+                                    expected="a key from programmes.csv")
+                yield nt.triple(iri, f"{HG}programme", nt.iri(programme))
+            if row["scope"]:
+                yield nt.triple(iri, f"{HG}scope", nt.literal(row["scope"]))
+
+    def _partnerships(self, index: _Index) -> Triples:
+        themes: set[str] = set()
+        for row in self.rows("partnerships"):
+            iri = index.partnership_iri[row["key"]]
+            yield from _entity(iri, [f"{HG}Partnership"], row["name"], row, summary=row["summary"])
+            yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
+            places: list[str] = []
+            for country in self._countries_in(index, row, "countries", places=places):
+                yield nt.triple(iri, f"{HG}country", nt.iri(country))
+            places.extend(split_list(row["places"]))
+            for place in dict.fromkeys(places):
+                yield nt.triple(iri, f"{HG}place", nt.literal(place))
+            yield from self._dates(row, iri)
+            if row["status"]:
+                yield nt.triple(iri, f"{HG}status", nt.literal(row["status"]))
+            for theme in split_list(row["themes"]):
+                slug = slugify(theme)
+                if not slug:
+                    raise row.error("themes", "a theme has no letters or digits", value=theme)
+                yield nt.triple(iri, f"{HG}theme", nt.iri(self.minter.theme(slug)))
+                if slug not in themes:
+                    themes.add(slug)
+                    yield from _theme(self.minter.theme(slug), theme)
+            for name in split_list(row["programme"]):
+                programme = index.programme_by_name.get(normalise_name(name))
+                if programme:
+                    yield nt.triple(iri, f"{HG}programme", nt.iri(programme))
+                yield nt.triple(iri, f"{HG}programmeName", nt.literal(name))
+            yield from self._agents(index, iri, row["funder"], f"{SCHEMA}funder", f"{HG}funderName")
+            if row["amount"]:
+                yield from _amount(iri, row["amount"])
+            for url in row["other_sources"].split():
+                yield nt.triple(iri, f"{RDFS}seeAlso", nt.iri(self._url_value(row, "other_sources", url)))
+
+    def _memberships(self, index: _Index) -> Triples:
+        seen: set[tuple[str, str, str]] = set()
+        linked: set[tuple[str, str]] = set()
+        for row in self.rows("memberships"):
+            partnership_key, organisation_key = row["partnership_key"], row["organisation_key"]
+            partnership = index.partnership_iri.get(partnership_key)
+            if partnership is None:
+                raise row.error("partnership_key", "unknown partnership", value=partnership_key,
+                                expected="a key from partnerships.csv")
+            organisation = index.organisation_iri.get(organisation_key)
+            if organisation is None:
+                raise row.error("organisation_key", "unknown organisation", value=organisation_key,
+                                expected="a key from organisations.csv or boards.csv")
+            role = row["role"]
+            if role not in MEMBERSHIP_ROLES:
+                raise row.error("role", "unknown membership role", value=role,
+                                expected=_choices(MEMBERSHIP_ROLES))
+            key = (partnership_key, organisation_key, role)
+            if key in seen:
+                raise row.error("role", "duplicate membership", value=" / ".join(key),
+                                expected="each partnership, organisation and role once")
+            seen.add(key)
+            iri = self.minter.membership(partnership_key, organisation_key, role)
+            yield nt.triple(iri, f"{RDF}type", nt.iri(f"{ORG}Membership"))
+            yield nt.triple(iri, f"{ORG}organization", nt.iri(partnership))
+            yield nt.triple(iri, f"{ORG}member", nt.iri(organisation))
+            yield nt.triple(iri, f"{ORG}role", nt.iri(self.minter.role(role)))
+            yield nt.triple(iri, f"{DCTERMS}source", nt.iri(self._url(row, "source_url")))
+            yield nt.triple(organisation, f"{ORG}hasMembership", nt.iri(iri))
+            yield nt.triple(partnership, f"{HG}membership", nt.iri(iri))
+            if (partnership_key, organisation_key) not in linked:
+                linked.add((partnership_key, organisation_key))
+                yield nt.triple(partnership, f"{ORG}hasMember", nt.iri(organisation))
+        for role in MEMBERSHIP_ROLES:
+            role_iri = self.minter.role(role)
+            yield nt.triple(role_iri, f"{RDF}type", nt.iri(f"{ORG}Role"))
+            yield nt.triple(role_iri, f"{RDF}type", nt.iri(f"{HG}MembershipRole"))
+            yield nt.triple(role_iri, f"{RDFS}label", nt.literal(role, language="en"))
+
+    def _posts(self, index: _Index) -> Triples:
+        for row in self.rows("posts"):
+            board = index.board_iri.get(row["board_key"])
+            if board is None:
+                raise row.error("board_key", "unknown health board", value=row["board_key"],
+                                expected="a key from boards.csv")
+            role = index.role_iri.get(row["role_key"])
+            if role is None:
+                raise row.error("role_key", "unknown role", value=row["role_key"],
+                                expected="a key from roles.csv")
+            iri = self.minter.post(board, row["role_key"])
+            yield nt.triple(iri, f"{RDF}type", nt.iri(f"{ORG}Post"))
+            yield nt.triple(iri, f"{ORG}postIn", nt.iri(board))
+            yield nt.triple(iri, f"{ORG}role", nt.iri(role))
+            yield nt.triple(board, f"{ORG}hasPost", nt.iri(iri))
+            yield nt.triple(iri, f"{DCTERMS}source", nt.iri(self._url(row, "source_url")))
+            if row["contact_route"]:
+                yield nt.triple(iri, f"{HG}contactRoute", nt.literal(row["contact_route"]))
+
+    def _guidance(self, index: _Index) -> Triples:
+        seen: set[tuple[str, str]] = set()
+        for row in self.rows("guidance"):
+            kind = row["subject_kind"]
+            subjects = {"partnership": index.partnership_iri, "programme": index.programme_iri}
+            if kind not in subjects:
+                raise row.error("subject_kind", "unknown subject kind", value=kind,
+                                expected=_choices(GUIDANCE_SUBJECTS))
+            subject = subjects[kind].get(row["subject_key"])
+            if subject is None:
+                raise row.error("subject_key", f"unknown {kind}", value=row["subject_key"],
+                                expected=f"a key from {kind}s.csv")
+            document = index.document_iri.get(row["document_key"])
+            if document is None:
+                raise row.error("document_key", "unknown document", value=row["document_key"],
+                                expected="a key from documents.csv")
+            if (subject, document) in seen:
+                continue
+            seen.add((subject, document))
+            self._url(row, "source_url")
+            yield nt.triple(subject, f"{HG}followsGuidance", nt.iri(document))
+
+    # -- shared value handling ---------------------------------------------------------
+
+    @staticmethod
+    def _choice(row: Row, column: str, table: dict[str, str]) -> str:
+        value = row[column]
+        if value not in table:
+            raise row.error(column, f"unknown {column}", value=value, expected=_choices(table))
+        return table[value]
+
+    def _url(self, row: Row, column: str) -> str:
+        return self._url_value(row, column, row[column])
+
+    @staticmethod
+    def _url_value(row: Row, column: str, value: str) -> str:
+        try:
+            return parse_url(value)
+        except ValueError as error:
+            raise row.error(column, "not a URL", value=value, expected="an http(s) URL") from error
+
+    def _website(self, row: Row, iri: str, column: str) -> Triples:
+        if row[column]:
+            yield nt.triple(iri, f"{FOAF}homepage", nt.iri(self._url(row, column)))
+
+    @staticmethod
+    def _country(index: _Index, name: str, row: Row | None) -> str | None:
+        return index.country_by_name.get(normalise_name(name))
+
+    def _countries_in(
+        self,
+        index: _Index,
+        row: Row,
+        column: str,
+        *,
+        places: list[str] | None = None,
+        require_country: bool = True,
+    ) -> list[str]:
+        """The countries named in a cell; other parts are places ('Zomba, Malawi')."""
+        cell = row[column]
+        if not cell:
+            return []
+        found: list[str] = []
+        for part in split_places(cell):
+            country = index.country_by_name.get(normalise_name(part))
+            if country:
+                if country not in found:
+                    found.append(country)
+            elif places is not None:
+                places.append(part)
+        if not found and require_country:
+            raise row.error(column, "no known country in the cell", value=cell,
+                            expected="at least one name or alias from countries.csv")
+        return found
+
+    def _date(self, row: Row, column: str) -> RawDate:
+        try:
+            return parse_date(row[column])
+        except ValueError as error:
+            raise row.error(column, f"malformed date: {error}", value=row[column],
+                            expected=DATE_SHAPES) from error
+
+    def _dates(self, row: Row, iri: str) -> Triples:
+        if row["start"]:
+            start = self._date(row, "start")
+            yield nt.triple(iri, f"{HG}startText", nt.literal(start.text))
+            if start.year is not None and start.qualifier not in {"until", "by", "before"}:
+                yield nt.triple(iri, f"{HG}startYear", nt.typed(start.year, "integer"))
+                if start.value and start.xsd_type and start.qualifier is None:
+                    yield nt.triple(iri, f"{SCHEMA}startDate", nt.typed(start.value, start.xsd_type))
+            if start.range_end is not None and not row["end"]:
+                yield nt.triple(iri, f"{HG}endYear", nt.typed(start.range_end, "integer"))
+        if row["end"]:
+            end = self._date(row, "end")
+            yield nt.triple(iri, f"{HG}endText", nt.literal(end.text))
+            if end.year is not None:
+                yield nt.triple(iri, f"{HG}endYear", nt.typed(end.range_end or end.year, "integer"))
+                if end.value and end.xsd_type and end.qualifier is None:
+                    yield nt.triple(iri, f"{SCHEMA}endDate", nt.typed(end.value, end.xsd_type))
+
+    def _agents(self, index: _Index, iri: str, cell: str, link: str, name_property: str) -> Triples:
+        """Funders and operators: linked where the name is known, always kept as written."""
+        for name in split_list(cell):
+            agent = index.organisation_by_name.get(normalise_name(name))
+            if agent:
+                yield nt.triple(iri, link, nt.iri(agent))
+            yield nt.triple(iri, name_property, nt.literal(name))
+
+
+def _entity(iri: str, classes: list[str], label: str, row: Row, *, summary: str = "") -> Triples:
+    if not label:
+        raise row.error("name", "the name is empty", expected="a name")
+    for cls in classes:
+        yield nt.triple(iri, f"{RDF}type", nt.iri(cls))
+    yield nt.triple(iri, f"{RDFS}label", nt.literal(label, language="en"))
+    if summary:
+        yield nt.triple(iri, f"{DCTERMS}description", nt.literal(summary, language="en"))
+    try:
+        source = parse_url(row["source_url"])
+    except ValueError as error:
+        raise row.error("source_url", "not a URL", value=row["source_url"],
+                        expected="the http(s) URL of the page the facts come from") from error
+    yield nt.triple(iri, f"{DCTERMS}source", nt.iri(source))
+
+
+def _theme(iri: str, label: str) -> Triples:
+    yield nt.triple(iri, f"{RDF}type", nt.iri(f"{SKOS}Concept"))
+    yield nt.triple(iri, f"{SKOS}prefLabel", nt.literal(label.strip(), language="en"))
+
+
+def _amount(iri: str, text: str) -> Triples:
+    yield nt.triple(iri, f"{HG}amountText", nt.literal(text))
+    amount = parse_amount_gbp(text)
+    if amount is not None:
+        yield nt.triple(iri, f"{HG}amountGBP", nt.typed(format(amount, "f"), "decimal"))
+
+
+def _programme_names(name: str) -> list[str]:
+    """'International Development Fund (IDF)' is also known as its parts."""
+    names = [name]
+    if "(" in name and name.endswith(")"):
+        head, _, tail = name.rpartition("(")
+        names += [head.strip(), tail.rstrip(")").strip()]
+    return names

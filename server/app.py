@@ -1,0 +1,91 @@
+"""The Starlette application: routes and middleware declared up front, errors mapped here."""
+
+from __future__ import annotations
+
+import logging
+
+from healthgraph.graph.current import CurrentVersion
+from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
+from healthgraph.server import sparql
+from healthgraph.server.errors import HttpError
+from healthgraph.server.settings import Settings
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """What the handlers share: settings and the current store version."""
+
+    def __init__(self, settings: Settings, versions: VersionedStore) -> None:
+        self.settings = settings
+        self.versions = versions
+        self.current = CurrentVersion(versions)
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    services = _services(request)
+    parsed = await sparql.read_sparql_request(request, services.settings)
+    if parsed.query is not None:
+        return await sparql.run_query(services.current, parsed, request.headers.get("accept"))
+    if parsed.update is not None:
+        raise HttpError("SPARQL Update is not enabled")
+    return HTMLResponse(
+        "<!doctype html><html lang=en><title>SPARQL endpoint</title>"
+        "<h1>SPARQL endpoint</h1><form method=post><label for=q>Query</label>"
+        "<textarea id=q name=query rows=12 cols=80>SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+        "</textarea><button>Run</button></form></html>"
+    )
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HttpError)
+    headers = {**exc.headers, "Cache-Control": "no-store"}
+    body = {"status": exc.status, "error": exc.title, "message": exc.message}
+    return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+async def no_version(request: Request, exc: Exception) -> Response:
+    return JSONResponse(
+        {"status": 503, "error": "Service Unavailable", "message": str(exc)},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
+def create_app(settings: Settings, versions: VersionedStore | None = None) -> Starlette:
+    """The whole web application over the store versions in `settings.state_dir`."""
+    routes = [
+        Route("/sparql", sparql_endpoint, methods=["GET", "HEAD", "POST"]),
+        Route("/healthz", healthz),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
+            expose_headers=["ETag", "Link", "Last-Modified"],
+        )
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HttpError: http_error, NoCurrentVersionError: no_version},
+    )
+    app.state.services = Services(settings, versions or VersionedStore(settings.state_dir))
+    return app

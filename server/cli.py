@@ -1,0 +1,120 @@
+"""The `healthgraph` command: load, validate, serve, query."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from healthgraph.graph.iris import IriMinter
+from healthgraph.graph.queries import ParameterError, load_named_queries
+from healthgraph.graph.store import QuerySyntaxError
+from healthgraph.graph.validation import ShapeViolationError
+from healthgraph.graph.versions import NoCurrentVersionError
+from healthgraph.loaders.errors import LoadError
+from healthgraph.server import pipeline
+from healthgraph.server.settings import Settings, SettingsError
+
+
+class Progress:
+    """Progress lines on stderr, each with the time since the start."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        print(f"[{time.monotonic() - self.started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _load(settings: Settings, args: argparse.Namespace) -> int:
+    info = pipeline.build(settings, Progress())
+    print(f"{info.id}: {info.triples} triples")
+    return 0
+
+
+def _validate(settings: Settings, args: argparse.Namespace) -> int:
+    """Read and map every input file without building a version."""
+    progress = Progress()
+    for source in pipeline.collect_sources(settings):
+        size = sum(len(chunk) for chunk in source.chunks())
+        progress(f"{source.path.name}: ok ({size} bytes of RDF)")
+    print("all input files are valid")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+    from healthgraph.server.app import create_app
+
+    versions = pipeline.versioned_store(settings)
+    if not versions.has_current():
+        progress = Progress()
+        progress(f"no store yet in {settings.state_dir}: building it from {settings.data_dir}")
+        pipeline.build(settings, progress)
+    print(f"serving on http://{settings.host}:{settings.port}/", file=sys.stderr)
+    uvicorn.run(create_app(settings, versions), host=settings.host, port=settings.port,
+                log_level="info")
+    return 0
+
+
+def _query(settings: Settings, args: argparse.Namespace) -> int:
+    from healthgraph.graph.current import CurrentVersion
+    from healthgraph.server.sparql import choose_formats
+
+    queries = load_named_queries(settings.queries_dir)
+    if args.name not in queries:
+        print(f"unknown query {args.name!r}; known: {', '.join(queries)}", file=sys.stderr)
+        return 2
+    named = queries[args.name]
+    values = dict(_param(p) for p in args.param)
+    bindings = named.bindings(IriMinter(settings.base_iri), values)
+    snapshot = CurrentVersion(pipeline.versioned_store(settings)).snapshot()
+    formats = choose_formats(None, None, args.format)
+    result = snapshot.store.serialize(named.text, formats, bindings=bindings)
+    sys.stdout.buffer.write(result.body)
+    return 0
+
+
+def _param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise SettingsError(f"--param needs NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="healthgraph", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+    commands.add_parser("load", help="build a new store version from the data directory")
+    commands.add_parser("validate", help="check every input file without building")
+    serve = commands.add_parser("serve", help="serve the current version (built on first start)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    query = commands.add_parser("query", help="run a named query from queries/")
+    query.add_argument("name")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    query.add_argument("--format", default="csv", help="json, xml, csv, tsv, turtle, ...")
+    return top
+
+
+HANDLERS = {"load": _load, "validate": _validate, "serve": _serve, "query": _query}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
+        settings = Settings.from_env(**overrides)
+        return HANDLERS[args.command](settings, args)
+    except LoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (ShapeViolationError, SettingsError, ParameterError, QuerySyntaxError,
+            NoCurrentVersionError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

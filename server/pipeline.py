@@ -1,0 +1,52 @@
+"""Ties loading to the store: the sources of a build and how it is checked.
+
+The one place (with the CLI that calls it) where loaders and graph meet.
+"""
+
+from __future__ import annotations
+
+from healthgraph.graph.iris import IriMinter
+from healthgraph.graph.sources import Source
+from healthgraph.graph.versions import BuildOptions, Progress, VersionedStore, VersionInfo
+from healthgraph.loaders.csv_map import CsvDataset
+from healthgraph.loaders.rdf_files import FORMATS, rdf_file_source
+from healthgraph.server.settings import Settings
+
+ONTOLOGY_FILES_NOT_LOADED = frozenset({"shapes.ttl", "context.jsonld"})
+
+
+def collect_sources(settings: Settings) -> list[Source]:
+    """Every source of a build: the ontology files, the CSV files, extra RDF files in data/."""
+    minter = IriMinter(settings.base_iri)
+    sources = [
+        rdf_file_source(path, minter, name=f"ontology-{path.stem}")
+        for path in sorted(settings.ontology_dir.iterdir())
+        if path.suffix in FORMATS and path.name not in ONTOLOGY_FILES_NOT_LOADED
+    ]
+    sources += CsvDataset(settings.data_dir, minter).sources()
+    sources += [
+        rdf_file_source(path, minter)
+        for path in sorted(settings.data_dir.iterdir())
+        if path.suffix in FORMATS
+    ]
+    return sources
+
+
+def build_options(settings: Settings, *, validate: bool = True) -> BuildOptions:
+    minter = IriMinter(settings.base_iri)
+    return BuildOptions(
+        base_iri=settings.base_iri,
+        shapes=settings.shapes_path if settings.shapes_path.exists() else None,
+        inferred_graph=minter.inferred_graph,
+        metadata_graph=minter.metadata_graph,
+        validate=validate,
+    )
+
+
+def versioned_store(settings: Settings) -> VersionedStore:
+    return VersionedStore(settings.state_dir)
+
+
+def build(settings: Settings, progress: Progress) -> VersionInfo:
+    """Load the data directory into a new store version and make it current."""
+    return versioned_store(settings).build(collect_sources(settings), build_options(settings), progress)

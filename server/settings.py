@@ -1,0 +1,90 @@
+"""All configuration, read once from HEALTHGRAPH_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from healthgraph.graph.iris import DEFAULT_BASE_IRI
+from healthgraph.graph.paths import shipped_dir
+
+
+class SettingsError(ValueError):
+    """A setting with a value that cannot be used."""
+
+
+def _default_state_dir() -> Path:
+    return Path("var/healthgraph")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its default. Built once at start-up and passed down."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    """HEALTHGRAPH_BASE_IRI: every resource IRI is minted under it; must end with '/'."""
+    state_dir: Path = field(default_factory=_default_state_dir)
+    """HEALTHGRAPH_STATE_DIR: where store versions live."""
+    data_dir: Path = field(default_factory=lambda: shipped_dir("data"))
+    """HEALTHGRAPH_DATA_DIR: the input files (CSV + RDF) a build reads."""
+    ontology_dir: Path = field(default_factory=lambda: shipped_dir("ontology"))
+    """HEALTHGRAPH_ONTOLOGY_DIR: healthgraph.ttl, shapes.ttl, context.jsonld."""
+    queries_dir: Path = field(default_factory=lambda: shipped_dir("queries"))
+    """HEALTHGRAPH_QUERIES_DIR: the named queries."""
+    host: str = "127.0.0.1"
+    """HEALTHGRAPH_HOST: address `healthgraph serve` binds to."""
+    port: int = 8000
+    """HEALTHGRAPH_PORT: port `healthgraph serve` listens on."""
+    query_timeout: float = 30.0
+    """HEALTHGRAPH_QUERY_TIMEOUT: default deadline of a query, in seconds."""
+    max_query_timeout: float = 120.0
+    """HEALTHGRAPH_MAX_QUERY_TIMEOUT: the most a request's `timeout` may ask for."""
+    update_token: str | None = None
+    """HEALTHGRAPH_UPDATE_TOKEN: enables SPARQL Update for `Authorization: Bearer <token>`."""
+    max_request_bytes: int = 1_000_000
+    """HEALTHGRAPH_MAX_REQUEST_BYTES: largest accepted request body / query string."""
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith("/") or not self.base_iri.startswith(("http://", "https://")):
+            raise SettingsError(f"HEALTHGRAPH_BASE_IRI must be an http(s) IRI ending in '/': "
+                                f"{self.base_iri!r}")
+        if self.query_timeout <= 0 or self.max_query_timeout < self.query_timeout:
+            raise SettingsError("need 0 < HEALTHGRAPH_QUERY_TIMEOUT <= HEALTHGRAPH_MAX_QUERY_TIMEOUT")
+
+    @property
+    def shapes_path(self) -> Path:
+        return self.ontology_dir / "shapes.ttl"
+
+    @property
+    def ontology_path(self) -> Path:
+        return self.ontology_dir / "healthgraph.ttl"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from `environ` (default: os.environ); keyword overrides win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for item in fields(cls):
+            key = f"HEALTHGRAPH_{item.name.upper()}"
+            if key not in env or env[key] == "":
+                continue
+            raw = env[key]
+            try:
+                values[item.name] = _cast(item.type, raw)
+            except ValueError as error:
+                raise SettingsError(f"{key}={raw!r}: {error}") from error
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _cast(type_name: object, raw: str) -> object:
+    text = str(type_name)
+    if "Path" in text:
+        return Path(raw)
+    if text == "int":
+        return int(raw)
+    if text == "float":
+        return float(raw)
+    return raw
