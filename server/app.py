@@ -8,13 +8,15 @@ from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
 from healthgraph.server import sparql
 from healthgraph.server.errors import HttpError
+from healthgraph.server.pages import STATIC_DIR
 from healthgraph.server.settings import Settings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "HEAD", "POST"]),
         Route("/healthz", healthz),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
         Middleware(
