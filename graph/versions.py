@@ -139,23 +139,11 @@ class VersionedStore:
         self, sources: Sequence[Source], options: BuildOptions, progress: Progress = _quiet
     ) -> VersionInfo:
         """Build a complete new version from `sources` and make it current."""
-        with self._build_lock():
-            self._remove_abandoned_builds()
-            version_id = _new_version_id()
-            building = self.versions_dir / f".building-{version_id}"
-            building.mkdir(parents=True)
-            try:
-                info = self._build_into(building, version_id, sources, options, progress)
-                final = self.versions_dir / version_id
-                os.replace(building, final)
-                _fsync_dir(self.versions_dir)
-                self._switch(version_id)
-                progress(f"version {version_id} is current ({info['statistics']['triples']} triples)")
-            except BaseException as error:
-                _discard(building, error)
-                raise
-            self._remove_old_versions()
-            return VersionInfo.read(final)
+
+        def fill(building: Path, version_id: str) -> None:
+            self._build_into(building, version_id, sources, options, progress)
+
+        return self._new_version(fill, progress)
 
     def derive(
         self,
@@ -164,19 +152,28 @@ class VersionedStore:
         progress: Progress = _quiet,
     ) -> VersionInfo:
         """A new version: a copy of the current one with `change` applied, checked, switched."""
-        with self._build_lock():
+
+        def fill(building: Path, version_id: str) -> None:
             current = self.current()
+            Store.read_only(str(current.store_path)).backup(str(building / "store"))
+            store = Store(str(building / "store"))
+            change(store)
+            self._finish(store, building, version_id, current.sources, options, progress)
+
+        return self._new_version(fill, progress)
+
+    def _new_version(
+        self, fill: Callable[[Path, str], None], progress: Progress
+    ) -> VersionInfo:
+        """Fill a fresh directory with a complete version, then switch to it atomically."""
+        with self._build_lock():
+            self._remove_abandoned_builds()
             version_id = _new_version_id()
             building = self.versions_dir / f".building-{version_id}"
             building.mkdir(parents=True)
+            final = self.versions_dir / version_id
             try:
-                source_store = Store.read_only(str(current.store_path))
-                source_store.backup(str(building / "store"))
-                del source_store
-                store = Store(str(building / "store"))
-                change(store)
-                self._finish(store, building, version_id, current.sources, options, progress)
-                final = self.versions_dir / version_id
+                fill(building, version_id)
                 os.replace(building, final)
                 _fsync_dir(self.versions_dir)
                 self._switch(version_id)
@@ -184,7 +181,9 @@ class VersionedStore:
                 _discard(building, error)
                 raise
             self._remove_old_versions()
-            return VersionInfo.read(final)
+            info = VersionInfo.read(final)
+            progress(f"version {info.id} is current ({info.triples} triples)")
+            return info
 
     def _build_into(
         self,
