@@ -5,7 +5,7 @@ pool, and renders a template. Errors (bad filters, unknown boards) are mapped in
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from typing import Any
 
 from healthgraph.graph import boards, map_data, search
@@ -59,6 +59,11 @@ async def home(request: Request) -> Response:
 async def partnerships(request: Request) -> Response:
     settings, current = _current(request)
     filters = search.Filters.parse(request.query_params)
+    canonical = urlencode(filters.params())
+    if canonical != request.url.query and any(not v for v in request.query_params.values()):
+        # a form sends every field: drop the empty ones so the URL is short and shareable
+        return RedirectResponse(f"/partnerships?{canonical}" if canonical else "/partnerships",
+                                status_code=303)
     snapshot = current.snapshot()
     result = await run_in_threadpool(
         search.search, snapshot.store, filters, IriMinter(settings.base_iri),

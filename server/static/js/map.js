@@ -78,6 +78,25 @@
       var dot = el("circle", { cx: xy[0], cy: xy[1], r: 2 + Math.min(4, Math.sqrt(p.count) / 2), class: "place" }, points);
       el("title", {}, dot).textContent = p.name + ": " + p.institutions.join("; ") + " (" + p.count + " partnership memberships)";
     });
+    // Scotland inset: the UK outline zoomed to Scotland, with the same places, larger.
+    var uk = features.filter(function (f) { return f.properties.name === "United Kingdom"; })[0];
+    if (uk) {
+      var iw = 170, ih = 210;
+      var inset = el("g", { class: "inset", transform: "translate(8,8)" }, svg);
+      el("rect", { width: iw, height: ih, class: "inset-frame" }, inset);
+      var clip = el("clipPath", { id: "inset-clip" }, inset);
+      el("rect", { width: iw, height: ih }, clip);
+      var box = { type: "MultiPoint", coordinates: [[-7.6, 54.6], [-0.8, 60.9]] };
+      var zoom = d3.geoMercator().fitExtent([[8, 8], [iw - 8, ih - 8]], box);
+      var zoomPath = d3.geoPath(zoom);
+      el("path", { d: zoomPath(uk), class: "country s0", "clip-path": "url(#inset-clip)" }, inset);
+      el("text", { x: 6, y: ih - 8, class: "inset-label" }, inset).textContent = "Scotland";
+      data.places.forEach(function (p) {
+        var xy = zoom([p.lon, p.lat]);
+        var dot = el("circle", { cx: xy[0], cy: xy[1], r: 3 + Math.min(6, Math.sqrt(p.count)), class: "place" }, inset);
+        el("title", {}, dot).textContent = p.name + ": " + p.institutions.join("; ") + " (" + p.count + " partnership memberships)";
+      });
+    }
     holder.innerHTML = "";
     holder.appendChild(svg);
   }).catch(function (error) {
