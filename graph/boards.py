@@ -16,6 +16,7 @@ from typing import Final
 
 from healthgraph.graph.iris import GSS_PATTERN, SLUG_PATTERN
 from healthgraph.graph.namespaces import sparql_prefixes
+from healthgraph.graph.rows import text
 from healthgraph.graph.store import Store
 from pyoxigraph import Literal
 
@@ -94,14 +95,14 @@ def board(store: Store, gss_or_key: str) -> Board:
     if not rows:
         raise UnknownBoardError(gss_or_key)
     row = rows[0]
-    iri = row["b"].value
+    iri = text(row, "b")
     return Board(
         iri=iri,
-        key=row["key"].value,
-        label=row["label"].value,
-        gss_code=row["gss"].value if "gss" in row else "",
-        kind=row["kind"].value if "kind" in row else "Health board",
-        area=row["area"].value if "area" in row else "",
+        key=text(row, "key"),
+        label=text(row, "label"),
+        gss_code=text(row, "gss"),
+        kind=text(row, "kind", "Health board"),
+        area=text(row, "area"),
         lead_champion=_lead_champion(store, key),
         partnerships=_partnerships(store, key),
         guidance=_guidance(store, key),
@@ -123,11 +124,11 @@ def _lead_champion(store: Store, key: Literal) -> Post | None:
         return None
     row = rows[0]
     return Post(
-        iri=row["post"].value,
-        role=row["roleLabel"].value,
-        role_summary=row["summary"].value if "summary" in row else "",
-        contact_route=row["contact"].value if "contact" in row else "",
-        programme=row["programmeLabel"].value if "programmeLabel" in row else "",
+        iri=text(row, "post"),
+        role=text(row, "roleLabel"),
+        role_summary=text(row, "summary"),
+        contact_route=text(row, "contact"),
+        programme=text(row, "programmeLabel"),
     )
 
 
@@ -141,10 +142,10 @@ def _partnerships(store: Store, key: Literal) -> list[BoardPartnership]:
         }} ORDER BY LCASE(STR(?label)) ?roleLabel""")
     found: dict[str, BoardPartnership] = {}
     for row in rows:
-        iri = row["p"].value
+        iri = text(row, "p")
         previous = found.get(iri)
-        roles = (*previous.roles, row["roleLabel"].value) if previous else (row["roleLabel"].value,)
-        found[iri] = BoardPartnership(row["pkey"].value, iri, row["label"].value, roles)
+        roles = (*previous.roles, text(row, "roleLabel")) if previous else (text(row, "roleLabel"),)
+        found[iri] = BoardPartnership(text(row, "pkey"), iri, text(row, "label"), roles)
     return list(found.values())
 
 
@@ -168,17 +169,17 @@ def _guidance(store: Store, key: Literal) -> list[Guidance]:
         }} ORDER BY ?kind LCASE(STR(?title))""")
     found: dict[str, Guidance] = {}
     for row in rows:
-        iri = row["d"].value
+        iri = text(row, "d")
         if iri in found:
             continue
         found[iri] = Guidance(
-            key=row["dkey"].value,
+            key=text(row, "dkey"),
             iri=iri,
-            title=row["title"].value,
-            publisher=row["publisher"].value if "publisher" in row else "",
-            url=row["url"].value if "url" in row else "",
-            kind=row["kind"].value if "kind" in row else "",
-            summary=row["summary"].value if "summary" in row else "",
+            title=text(row, "title"),
+            publisher=text(row, "publisher"),
+            url=text(row, "url"),
+            kind=text(row, "kind"),
+            summary=text(row, "summary"),
         )
     return list(found.values())
 
@@ -190,4 +191,4 @@ def boards(store: Store) -> list[tuple[str, str]]:
           ?b a hg:HealthBoard ; hg:key ?key ; rdfs:label ?label .
           OPTIONAL { ?b hg:gssCode ?gss }
         } ORDER BY ?label""")
-    return [((row["gss"] if "gss" in row else row["key"]).value, row["label"].value) for row in rows]
+    return [(text(row, "gss") or text(row, "key"), text(row, "label")) for row in rows]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from healthgraph.graph.namespaces import sparql_prefixes
+from healthgraph.graph.rows import number, text
 from healthgraph.graph.store import Store
 from pyoxigraph import Literal
 
@@ -146,18 +147,18 @@ def country_counts(store: Store, statistics: Mapping[str, Any] | None) -> list[C
     per_country: Mapping[str, int] | None = (statistics or {}).get("partnerships_per_country")
     if per_country is None:
         per_country = {
-            row["c"].value: int(row["n"].value)
+            text(row, "c"): number(row, "n")
             for row in store.select(sparql_prefixes() + """SELECT ?c (COUNT(DISTINCT ?p) AS ?n)
                 WHERE { ?p a hg:Partnership ; hg:country ?c } GROUP BY ?c""")
         }
     found = []
     for row in rows:
-        alts = [a for a in row["alts"].value.split("|") if a] if "alts" in row else []
+        alts = [a for a in text(row, "alts").split("|") if a] if "alts" in row else []
         found.append(CountryCount(
-            code=row["code"].value,
-            label=row["label"].value,
-            names=(row["label"].value, *alts),
-            partnerships=int(per_country.get(row["c"].value, 0)),
+            code=text(row, "code"),
+            label=text(row, "label"),
+            names=(text(row, "label"), *alts),
+            partnerships=int(per_country.get(text(row, "c"), 0)),
         ))
     found.sort(key=lambda c: (-c.partnerships, c.label))
     return found
@@ -182,15 +183,15 @@ def _scottish_members(store: Store, partnership: Literal | None = None) -> list[
     query = _SCOTTISH_MEMBERS % (codes, only)
     members: dict[str, dict[str, Any]] = {}
     for row in store.select(sparql_prefixes() + query):
-        city = row["city"].value if "city" in row else None
-        area = row["area"].value if "area" in row else None
+        city = text(row, "city") if "city" in row else None
+        area = text(row, "area") if "area" in row else None
         place = _place_of(city, area)
-        if row["code"].value != SCOTLAND and place == UNPLACED:
+        if text(row, "code") != SCOTLAND and place == UNPLACED:
             continue  # a UK body with no Scottish town: not drawn in Scotland
-        iri = row["o"].value
+        iri = text(row, "o")
         if iri not in members:
-            members[iri] = {"iri": iri, "label": row["label"].value, "place": place,
-                            "n": int(row["n"].value)}
+            members[iri] = {"iri": iri, "label": text(row, "label"), "place": place,
+                            "n": number(row, "n")}
     return list(members.values())
 
 
@@ -216,9 +217,9 @@ def links(store: Store, key: str) -> Links | None:
         }}""")
     if not rows:
         return None
-    codes = sorted({row["code"].value for row in rows if "code" in row})
+    codes = sorted({text(row, "code") for row in rows if "code" in row})
     member_places = sorted({m["place"] for m in _scottish_members(store, Literal(key))})
-    return Links(key, rows[0]["label"].value, tuple(codes), tuple(member_places))
+    return Links(key, text(rows[0], "label"), tuple(codes), tuple(member_places))
 
 
 def linkable(store: Store, limit: int = 500) -> list[tuple[str, str]]:
@@ -230,7 +231,7 @@ def linkable(store: Store, limit: int = 500) -> list[tuple[str, str]]:
           ?o hg:country ?country .
           ?p a hg:Partnership ; org:hasMember ?o ; hg:key ?key ; rdfs:label ?label .
         }} ORDER BY LCASE(STR(?label)) LIMIT {int(limit)}""")
-    return [(row["key"].value, row["label"].value) for row in rows]
+    return [(text(row, "key"), text(row, "label")) for row in rows]
 
 
 def map_data(store: Store, statistics: Mapping[str, Any] | None, partnership: str | None) -> MapData:

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from healthgraph.graph.iris import GSS_PATTERN, ISO_3166_PATTERN, SLUG_PATTERN, IriMinter
 from healthgraph.graph.namespaces import HG, sparql_prefixes
+from healthgraph.graph.rows import number, text
 from healthgraph.graph.store import Store, Term
 from pyoxigraph import Literal, NamedNode
 
@@ -121,7 +122,8 @@ class Filters:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
     def without(self, name: str) -> Filters:
-        return replace(self, **{name: None}, page=1)
+        changes: dict[str, Any] = {name: None, "page": 1}
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ def _where(filters: Filters, minter: IriMinter) -> str:
 def _count(store: Store, filters: Filters, minter: IriMinter) -> int:
     rows = store.select(sparql_prefixes() + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {\n  "
                         + _where(filters, minter) + "\n}")
-    return int(rows[0]["n"].value) if rows else 0
+    return number(rows[0], "n") if rows else 0
 
 
 def _page(store: Store, filters: Filters, minter: IriMinter) -> list[Hit]:
@@ -235,21 +237,21 @@ def _page(store: Store, filters: Filters, minter: IriMinter) -> list[Hit]:
     )
     info: dict[str, dict[str, Any]] = {}
     for row in details:
-        entry = info.setdefault(row["p"].value, {"countries": []})
+        entry = info.setdefault(text(row, "p"), {"countries": []})
         for name in ("key", "summary", "start", "end", "status"):
             if name in row:
-                entry[name] = row[name].value
-        if "countryLabel" in row and row["countryLabel"].value not in entry["countries"]:
-            entry["countries"].append(row["countryLabel"].value)
+                entry[name] = text(row, name)
+        if "countryLabel" in row and text(row, "countryLabel") not in entry["countries"]:
+            entry["countries"].append(text(row, "countryLabel"))
     hits = []
     for row in keys:
-        iri = row["p"].value
+        iri = text(row, "p")
         entry = info.get(iri, {"countries": []})
         hits.append(
             Hit(
                 key=entry.get("key", iri.rsplit("/", 1)[-1]),
                 iri=iri,
-                label=row["label"].value,
+                label=text(row, "label"),
                 summary=entry.get("summary", ""),
                 start_year=int(entry["start"]) if "start" in entry else None,
                 end_year=int(entry["end"]) if "end" in entry else None,
@@ -280,10 +282,10 @@ def _facet_counts(store: Store, name: str, filters: Filters, minter: IriMinter) 
     )
     counts: dict[str, int] = {}
     for row in rows:
-        value = row["value"].value
+        value = text(row, "value")
         if name == "theme":
             value = value.rsplit("/", 1)[-1]
-        counts[value] = int(row["n"].value)
+        counts[value] = number(row, "n")
     return counts
 
 
@@ -311,16 +313,16 @@ def labels(store: Store) -> Labels:
     country_iri: dict[str, str] = {}
     for row in store.select(sparql_prefixes() + """SELECT ?c ?code ?label WHERE {
             ?c a schema:Country ; hg:isoCode ?code ; rdfs:label ?label }"""):
-        countries[row["code"].value] = row["label"].value
-        country_iri[row["code"].value] = row["c"].value
+        countries[text(row, "code")] = text(row, "label")
+        country_iri[text(row, "code")] = text(row, "c")
     boards: dict[str, str] = {}
     board_iri: dict[str, str] = {}
     for row in store.select(sparql_prefixes() + """SELECT ?b ?key ?label WHERE {
             ?b a hg:HealthBoard ; hg:key ?key ; rdfs:label ?label }"""):
-        boards[row["key"].value] = row["label"].value
-        board_iri[row["key"].value] = row["b"].value
+        boards[text(row, "key")] = text(row, "label")
+        board_iri[text(row, "key")] = text(row, "b")
     themes = {
-        row["t"].value.rsplit("/", 1)[-1]: row["label"].value
+        text(row, "t").rsplit("/", 1)[-1]: text(row, "label")
         for row in store.select(sparql_prefixes() + """SELECT ?t ?label WHERE {
             ?t a skos:Concept ; skos:prefLabel ?label . ?p hg:theme ?t }""")
     }

@@ -5,8 +5,8 @@ pool, and renders a template. Errors (bad filters, unknown boards) are mapped in
 from __future__ import annotations
 
 import json
-from urllib.parse import quote, urlencode
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from healthgraph.graph import boards, map_data, search
 from healthgraph.graph.current import CurrentVersion, Snapshot
