@@ -44,7 +44,8 @@ async def home(request: Request) -> Response:
     counts = {
         "partnerships": _count(snapshot, f"{HG}Partnership"),
         "organisations": _count(snapshot, "http://www.w3.org/ns/org#Organization"),
-        "countries": len(stats.get("partnerships_per_country", {})),
+        "countries": sum(1 for iri in stats.get("partnerships_per_country", {})
+                         if not iri.rsplit("/", 1)[-1].startswith("gb")),
         "boards": _count(snapshot, f"{HG}HealthBoard"),
         "programmes": _count(snapshot, f"{HG}Programme"),
         "documents": _count(snapshot, f"{HG}GuidanceDocument"),
