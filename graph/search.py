@@ -36,7 +36,8 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
 }
 """Kinds of member organisation a search can ask for: URL value -> (class, label)."""
 
-FACETS: Final = ("country", "board", "theme", "kind")
+FACETS: Final = ("country", "board", "theme", "kind", "decade")
+"""Facets: the four filters, and decades of the established year (which set `from`/`to`)."""
 
 
 class FilterError(ValueError):
@@ -122,7 +123,12 @@ class Filters:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
     def without(self, name: str) -> Filters:
-        changes: dict[str, Any] = {name: None, "page": 1}
+        """These filters minus one facet's (`decade` drops the year range)."""
+        changes: dict[str, Any] = {"page": 1}
+        if name == "decade":
+            changes.update(year_from=None, year_to=None)
+        else:
+            changes[name] = None
         return replace(self, **changes)
 
 
@@ -266,6 +272,7 @@ _FACET_QUERIES: Final[dict[str, str]] = {
     "country": "?p hg:country ?c . ?c hg:isoCode ?value .",
     "board": "?p org:hasMember ?b . ?b a hg:HealthBoard ; hg:key ?value .",
     "theme": "?p hg:theme ?value .",
+    "decade": "?p hg:startYear ?year . BIND(FLOOR(?year / 10) * 10 AS ?value)",
     "kind": "VALUES (?value ?kc) { " + " ".join(
         f"({_term(Literal(kind))} {_term(NamedNode(cls))})" for kind, (cls, _label) in KINDS.items()
     ) + " } ?p org:hasMember ?m . ?m a ?kc .",
@@ -283,6 +290,8 @@ def _facet_counts(store: Store, name: str, filters: Filters, minter: IriMinter) 
     counts: dict[str, int] = {}
     for row in rows:
         value = text(row, "value")
+        if name == "decade":
+            value = str(int(float(value)))
         if name == "theme":
             value = value.rsplit("/", 1)[-1]
         counts[value] = number(row, "n")
@@ -301,6 +310,12 @@ def _statistics_counts(name: str, statistics: Mapping[str, Any], labels: Labels)
                 if iri in by_iri}
     if name == "theme" and "partnerships_per_theme" in statistics:
         return {iri.rsplit("/", 1)[-1]: n for iri, n in statistics["partnerships_per_theme"].items()}
+    if name == "decade" and "partnerships_per_start_year" in statistics:
+        decades: dict[str, int] = {}
+        for year, n in statistics["partnerships_per_start_year"].items():
+            decade = str(int(year) // 10 * 10)
+            decades[decade] = decades.get(decade, 0) + int(n)  # one start year per partnership
+        return decades
     if name == "kind" and "partnerships_per_member_class" in statistics:
         per_class = statistics["partnerships_per_member_class"]
         return {kind: per_class[cls] for kind, (cls, _label) in KINDS.items() if cls in per_class}
@@ -336,6 +351,8 @@ def _facet_label(name: str, value: str, names: Labels) -> str:
         return names.boards.get(value, value)
     if name == "theme":
         return names.themes.get(value, value)
+    if name == "decade":
+        return f"{value}s"
     return KINDS[value][1] if value in KINDS else value
 
 
@@ -360,6 +377,9 @@ def search(
             counts = _facet_counts(store, name, filters, minter)
         values = [FacetValue(value, _facet_label(name, value, names), n)
                   for value, n in counts.items() if n > 0]
-        values.sort(key=lambda v: (-v.count, v.label.lower()))
+        if name == "decade":
+            values.sort(key=lambda v: -int(v.value))
+        else:
+            values.sort(key=lambda v: (-v.count, v.label.lower()))
         facets[name] = values
     return SearchResult(filters, total, _page(store, filters, minter), facets)

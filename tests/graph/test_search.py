@@ -29,7 +29,7 @@ def test_statistics_and_queries_give_the_same_facets(snapshot: Snapshot) -> None
     with_stats = search(snapshot.store, Filters(), MINTER, snapshot.version.statistics)
     without = search(snapshot.store, Filters(), MINTER, None)
     assert with_stats.total == without.total
-    for name in ("country", "board", "theme", "kind"):
+    for name in ("country", "board", "theme", "kind", "decade"):
         assert {(v.value, v.count) for v in with_stats.facets[name]} == {
             (v.value, v.count) for v in without.facets[name]}, name
 
@@ -66,6 +66,15 @@ def test_keyword_board_kind_and_years_combine(snapshot: Snapshot) -> None:
     universities = search(snapshot.store, Filters.parse({"kind": "university", "country": "RW"}),
                           MINTER)
     assert 0 < universities.total <= 11
+
+
+def test_decade_facet_counts_match_the_year_filter(snapshot: Snapshot) -> None:
+    result = search(snapshot.store, Filters(), MINTER, snapshot.version.statistics)
+    decades = {v.value: v.count for v in result.facets["decade"]}
+    assert decades["2000"] == 14
+    narrowed = search(snapshot.store, Filters.parse({"from": "2000", "to": "2009"}), MINTER)
+    assert narrowed.total == 14
+    assert {v.value: v.count for v in narrowed.facets["decade"]} == decades
 
 
 def test_a_keyword_is_bound_as_a_literal_not_pasted(snapshot: Snapshot) -> None:
