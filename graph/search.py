@@ -338,8 +338,8 @@ def labels(store: Store) -> Labels:
         board_iri[text(row, "key")] = text(row, "b")
     themes = {
         text(row, "t").rsplit("/", 1)[-1]: text(row, "label")
-        for row in store.select(sparql_prefixes() + """SELECT DISTINCT ?t ?label WHERE {
-            ?t a skos:Concept ; skos:prefLabel ?label . ?p hg:theme ?t }""")
+        for row in store.select(sparql_prefixes() + """SELECT ?t ?label WHERE {
+            ?t a skos:Concept ; skos:prefLabel ?label }""")
     }
     return Labels(countries, boards, themes, country_iri, board_iri)
 
