@@ -34,6 +34,8 @@ make_venv() {
 }
 
 setup_test() {
+  # the end-to-end tests drive Debian's Chromium through Playwright (never `playwright install`)
+  apt_install chromium
   make_venv
   "$VENV/bin/pip" install -q -e '.[test]'
 }

@@ -20,6 +20,8 @@ _QUERIES: dict[str, str] = {
         ?p a hg:Partnership ; hg:programme ?key } GROUP BY ?key""",
     "partnerships_per_board": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
         ?key a hg:HealthBoard . ?p a hg:Partnership ; org:hasMember ?key } GROUP BY ?key""",
+    "partnerships_per_member_class": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
+        ?p a hg:Partnership ; org:hasMember ?m . ?m a ?key } GROUP BY ?key""",
     "partnerships_per_start_year": """SELECT ?key (COUNT(DISTINCT ?p) AS ?n) WHERE {
         ?p a hg:Partnership ; hg:startYear ?key } GROUP BY ?key""",
 }

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 
+from healthgraph.graph.boards import UnknownBoardError
 from healthgraph.graph.current import CurrentVersion
+from healthgraph.graph.search import FilterError
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
-from healthgraph.server import sparql
+from healthgraph.server import sparql, ui
 from healthgraph.server.errors import HttpError
-from healthgraph.server.pages import STATIC_DIR
+from healthgraph.server.pages import STATIC_DIR, render
 from healthgraph.server.settings import Settings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -42,12 +44,7 @@ async def sparql_endpoint(request: Request) -> Response:
         return await sparql.run_query(services.current, parsed, request.headers.get("accept"))
     if parsed.update is not None:
         raise HttpError("SPARQL Update is not enabled")
-    return HTMLResponse(
-        "<!doctype html><html lang=en><title>SPARQL endpoint</title>"
-        "<h1>SPARQL endpoint</h1><form method=post><label for=q>Query</label>"
-        "<textarea id=q name=query rows=12 cols=80>SELECT * WHERE { ?s ?p ?o } LIMIT 10"
-        "</textarea><button>Run</button></form></html>"
-    )
+    return await ui.sparql_editor(request)
 
 
 async def healthz(request: Request) -> Response:
@@ -59,6 +56,21 @@ async def http_error(request: Request, exc: Exception) -> Response:
     headers = {**exc.headers, "Cache-Control": "no-store"}
     body = {"status": exc.status, "error": exc.title, "message": exc.message}
     return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+async def bad_filter(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FilterError)
+    return render(request, "error.html", {
+        "title": "Bad search", "message": str(exc), "back": "/partnerships",
+    }, status_code=400, headers={"Cache-Control": "no-store"})
+
+
+async def unknown_board(request: Request, exc: Exception) -> Response:
+    return render(request, "error.html", {
+        "title": "No such health board",
+        "message": f"No health board has the GSS code or key {str(exc)!r}.",
+        "back": "/",
+    }, status_code=404)
 
 
 async def no_version(request: Request, exc: Exception) -> Response:
@@ -74,6 +86,7 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "HEAD", "POST"]),
         Route("/healthz", healthz),
+        *ui.routes(),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
@@ -88,7 +101,12 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={HttpError: http_error, NoCurrentVersionError: no_version},
+        exception_handlers={
+            HttpError: http_error,
+            NoCurrentVersionError: no_version,
+            FilterError: bad_filter,
+            UnknownBoardError: unknown_board,
+        },
     )
     app.state.services = Services(settings, versions or VersionedStore(settings.state_dir))
     return app
