@@ -65,7 +65,7 @@ class GraphQLView(GraphQL[Context, None]):
         accept = request.headers.get("accept")
         if request.method == "GET" and "query" not in request.query_params and _wants_html(accept):
             return await self.render_graphql_ide(request)
-        media = conneg.negotiate(accept, OFFERS)
+        media = choose_media_type(accept)
         if media is None:
             return self._error(406, "accept application/graphql-response+json or application/json",
                                JSON)
@@ -121,6 +121,14 @@ def _examples_json() -> str:
     data = [{"title": e.title, "query": e.query} for e in EXAMPLES]
     # safe inside <script>: no "</" can close the element
     return json.dumps(data).replace("</", "<\\/")
+
+
+def choose_media_type(accept: str | None) -> conneg.MediaType | None:
+    """graphql-response+json when asked for by name; application/json for */* or no Accept."""
+    media = conneg.negotiate(accept, OFFERS)
+    if media is GRAPHQL_RESPONSE and GRAPHQL_RESPONSE.media_type not in (accept or "").lower():
+        return JSON
+    return media
 
 
 def _wants_html(accept: str | None) -> bool:
