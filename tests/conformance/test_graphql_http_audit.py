@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from healthgraph.server.app import create_app
 from healthgraph.server.settings import Settings
+
 from tests.live_server import serving
 
 HERE = Path(__file__).resolve().parent

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
+
 from tests.server.test_graphql_compile import CountingStore
 
 GRAPHQL_RESPONSE = {"Accept": "application/graphql-response+json"}

@@ -90,7 +90,8 @@ TRAVERSALS = [
         """{ documents(first: 100) { nodes { label publisherName publisher { label }
               publishingProgramme { label } } } }""",
         """SELECT ?d ?name ?pub WHERE { ?doc a hg:GuidanceDocument ; rdfs:label ?d .
-             OPTIONAL { ?doc hg:publisherName ?name } OPTIONAL { ?doc dcterms:publisher/rdfs:label ?pub } }""",
+             OPTIONAL { ?doc hg:publisherName ?name }
+             OPTIONAL { ?doc dcterms:publisher/rdfs:label ?pub } }""",
         lambda d: {(n["label"], n["publisherName"],
                     (n["publisher"] or n["publishingProgramme"] or {}).get("label"))
                    for n in d["documents"]["nodes"]},
