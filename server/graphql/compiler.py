@@ -26,13 +26,13 @@ from healthgraph.server.graphql.mapping import (
     EntityMap,
     Link,
     Scalar,
+    graphql_name,
 )
 from pyoxigraph import Literal, NamedNode, Triple
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
-from strawberry.utils.str_converters import to_snake_case
 
 Record = dict[str, Any]
-"""One entity as the GraphQL types read it: python field name -> value (see `schema.py`)."""
+"""One entity as graphql-core reads it: GraphQL field name -> value."""
 
 _INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -100,7 +100,9 @@ def build_plan(entity_name: str, selections: Sequence[Selection], counter: _Coun
     entity = ENTITIES[entity_name]
     plan = plan or Plan(entity, counter.take())
     for selected in _flatten(selections):
-        name = to_snake_case(selected.name)
+        name = entity.field_for(selected.name)
+        if name is None:
+            continue
         if name in entity.scalars:
             plan.scalars[name] = entity.scalars[name]
         elif name in entity.links:
@@ -163,7 +165,7 @@ def _scalar_pattern(scalar: Scalar, subject: str, value: str, suffix: str) -> st
 
 def _link_pattern(link: Link, parent: str, child: str, target: EntityMap) -> str:
     if link.predicate == f"{RDF}type":  # a different view of the same resource
-        return f"BIND({parent} AS {child}) {child} a <{target.rdf_class}> ."
+        return f"{parent} a <{target.rdf_class}> . BIND({parent} AS {child})"
     triple = (f"{child} <{link.predicate}> {parent} ." if link.inverse
               else f"{parent} <{link.predicate}> {child} .")
     if link.check_class:
@@ -172,15 +174,22 @@ def _link_pattern(link: Link, parent: str, child: str, target: EntityMap) -> str
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One entity a row of a branch may carry, and how it hangs off its parent."""
+
+    plan: Plan
+    parent_var: int | None
+    link_name: str | None
+    singles: tuple[tuple[str, Scalar, str], ...] = ()
+    """(field, scalar, value variable) of the entity's single-valued fields."""
+    many: tuple[str, Scalar, str] | None = None
+    """A multi-valued field this branch is for."""
+
+
+@dataclass(frozen=True)
 class Branch:
     number: int
-    plan: Plan
-    path_vars: tuple[str, ...]
-    link_name: str | None
-    """The field of the parent entity that leads here (None for the root)."""
-    parent_var: int | None
-    scalars: tuple[tuple[str, Scalar, str], ...]
-    """(field, scalar, value variable) read from this branch's rows."""
+    entries: tuple[Entry, ...]
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,50 @@ class Compiled:
     text: str
     root: Plan
     branches: tuple[Branch, ...]
+    global_entries: tuple[Entry, ...]
+    """Entries every row carries: the root's own fields and its single-valued links."""
+    sort_kind: str | None
+    descending: bool
+
+
+class _Builder:
+    """Lays a plan out as branches: a to-one link is an OPTIONAL inside its parent's group; a
+    multi-valued field or link starts a branch of its own, reached by the required path."""
+
+    def __init__(self) -> None:
+        self.branches: list[tuple[str, tuple[Entry, ...]]] = []
+        self.values = 0
+
+    def value(self) -> str:
+        self.values += 1
+        return f"?v{self.values - 1}"
+
+    def group(self, plan: Plan, steps: str, entries: list[Entry], parent_var: int | None,
+              link_name: str | None) -> str:
+        """OPTIONALs for the plan's single fields and to-one links; branches for the rest."""
+        subject = f"?e{plan.var}"
+        singles = []
+        parts = []
+        for name, scalar in plan.scalars.items():
+            value = self.value()
+            pattern = _scalar_pattern(scalar, subject, value, value[2:])
+            if scalar.many:
+                entry = Entry(plan, None, None, many=(name, scalar, value))
+                self.branches.append((f"{steps} {pattern}", (entry,)))
+            else:
+                singles.append((name, scalar, value))
+                parts.append(f"OPTIONAL {{ {pattern} }}")
+        entries.append(Entry(plan, parent_var, link_name, tuple(singles)))
+        for name, (link, child) in plan.links.items():
+            step = _link_pattern(link, subject, f"?e{child.var}", child.entity)
+            if link.many:
+                child_entries: list[Entry] = []
+                inner = self.group(child, f"{steps} {step}", child_entries, plan.var, name)
+                self.branches.append((f"{steps} {step} {inner}", tuple(child_entries)))
+            else:
+                inner = self.group(child, f"{steps} {step}", entries, plan.var, name)
+                parts.append(f"OPTIONAL {{ {step} {inner} }}")
+        return " ".join(parts)
 
 
 def compile_query(plan: Plan, root: RootPattern) -> Compiled:
@@ -201,50 +254,28 @@ def compile_query(plan: Plan, root: RootPattern) -> Compiled:
     offset = f" OFFSET {int(root.offset)}" if root.offset else ""
     page = (f"{{ SELECT DISTINCT {projected} WHERE {{\n{values}{where}\n{sort}\n}} "
             f"ORDER BY {order}{limit}{offset} }}")
-
-    branches: list[Branch] = []
-    texts: list[str] = []
-    value_count = 0
-    root_optionals = ""
-    for node, path in plan.nodes():
-        path_vars = ["?e0"]
-        steps: list[str] = []
-        parent = plan
-        for _name, link, child in path:
-            steps.append(_link_pattern(link, f"?e{parent.var}", f"?e{child.var}", child.entity))
-            path_vars.append(f"?e{child.var}")
-            parent = child
-        subject = f"?e{node.var}"
-        link_name = path[-1][0] if path else None
-        parent_var = path[-2][2].var if len(path) > 1 else (plan.var if path else None)
-        single: list[tuple[str, Scalar, str]] = []
-        for name, scalar in node.scalars.items():
-            value = f"?v{value_count}"
-            value_count += 1
-            pattern = _scalar_pattern(scalar, subject, value, str(value_count))
-            if scalar.many:
-                number = len(branches)
-                branches.append(Branch(number, node, tuple(path_vars), link_name, parent_var,
-                                       ((name, scalar, value),)))
-                texts.append(" ".join(steps) + f" {pattern} BIND({number} AS ?b)")
-            else:
-                single.append((name, scalar, value))
-        number = len(branches)
-        branches.append(Branch(number, node, tuple(path_vars), link_name, parent_var, tuple(single)))
-        optionals = " ".join(
-            f"OPTIONAL {{ {_scalar_pattern(s, subject, v, v[2:])} }}" for _n, s, v in single
-        )
-        if path:
-            texts.append(" ".join(steps) + f" BIND({number} AS ?b) {optionals}")
-        else:  # the root's own fields: left joins on the page, where ?e0 is already bound
-            root_optionals = optionals
-            texts.append(f"BIND({number} AS ?b)")
+    builder = _Builder()
+    global_entries: list[Entry] = []
+    root_group = builder.group(plan, "", global_entries, None, None)
+    texts = ["BIND(0 AS ?b)"] + [
+        f"{text} BIND({number + 1} AS ?b)" for number, (text, _e) in enumerate(builder.branches)
+    ]
+    branches = [Branch(0, ())] + [
+        Branch(number + 1, entries) for number, (_t, entries) in enumerate(builder.branches)
+    ]
     union = "\nUNION\n".join(f"{{ {text} }}" for text in texts)
-    body = f"{{ {page}\n{root_optionals}\n{{ {union} }} }}"
+    body = f"{{ {page}\n{root_group}\n{{ {union} }} }}"
     if root.total:
         body += (f"\nUNION\n{{ SELECT (COUNT(DISTINCT ?e0) AS ?total) WHERE {{\n{values}{where}\n}} }}")
-    text = sparql_prefixes() + f"SELECT * WHERE {{\n{body}\n}}\nORDER BY {order}"
-    return Compiled(text, plan, tuple(branches))
+    projection = ["?b", "?e0", *(f"?e{p.var}" for p, _path in plan.nodes() if p.var),
+                  *(f"?v{i}" for i in range(builder.values))]
+    if root.sort:
+        projection.append("?s0")
+    if root.total:
+        projection.append("?total")
+    text = sparql_prefixes() + f"SELECT {' '.join(projection)} WHERE {{\n{body}\n}}"
+    return Compiled(text, plan, tuple(branches), tuple(global_entries),
+                    "sort" if root.sort else None, root.descending)
 
 
 def text(term: Term) -> str:
@@ -279,67 +310,81 @@ class Page:
 
 
 def read_rows(compiled: Compiled, rows: Sequence[dict[str, Term]]) -> Page:
-    """The nested records of the root entities, in page order."""
-    branches = compiled.branches
-    order: list[str] = []
-    seen_roots: set[str] = set()
+    """The nested records of the root entities, in page order (sort key, then IRI)."""
+    sort_keys: dict[str, Any] = {}
     records: dict[tuple[int, str], Record] = {}
     multi: dict[tuple[int, str], dict[str, list[Any]]] = {}
     edges: dict[tuple[int, str], dict[str, dict[str, None]]] = {}
     total: int | None = None
 
-    def record(plan: Plan, iri: str) -> Record:
-        key = (plan.var, iri)
-        found = records.get(key)
-        if found is None:
-            found = records[key] = {"iri": iri}
-        return found
+    def take(entry: Entry, row: dict[str, Term]) -> None:
+        bound = row.get(f"e{entry.plan.var}")
+        if bound is None:
+            return
+        iri = text(bound)
+        key = (entry.plan.var, iri)
+        record = records.get(key)
+        if record is None:
+            record = records[key] = {"iri": iri}
+        if entry.parent_var is not None and entry.link_name is not None:
+            parent = row.get(f"e{entry.parent_var}")
+            if parent is not None:
+                edges.setdefault((entry.parent_var, text(parent)), {}).setdefault(
+                    entry.link_name, {})[iri] = None
+        for name, scalar, value in entry.singles:
+            term = row.get(value[1:])
+            if term is not None:
+                record[graphql_name(name)] = _convert(term, scalar.kind)
+        if entry.many is not None:
+            name, scalar, value = entry.many
+            term = row.get(value[1:])
+            if term is not None:
+                multi.setdefault(key, {}).setdefault(name, []).append(_convert(term, scalar.kind))
 
+    branches = compiled.branches
     for row in rows:
         if "total" in row:
             total = int(text(row["total"]))
             continue
         root = text(row["e0"])
-        if root not in seen_roots:
-            seen_roots.add(root)
-            order.append(root)
-        branch = branches[int(text(row["b"]))]
-        iris = [text(row[var[1:]]) for var in branch.path_vars]
-        target = record(branch.plan, iris[-1])
-        if branch.link_name is not None and branch.parent_var is not None:
-            edges.setdefault((branch.parent_var, iris[-2]), {}).setdefault(
-                branch.link_name, {})[iris[-1]] = None
-        for name, scalar, value in branch.scalars:
-            term = row.get(value[1:])
-            if term is None:
-                continue
-            converted = _convert(term, scalar.kind)
-            if scalar.many:
-                multi.setdefault((branch.plan.var, iris[-1]), {}).setdefault(name, []).append(converted)
-            else:
-                target[name] = converted
+        if root not in sort_keys:
+            sort_term = row.get("s0")
+            sort_keys[root] = None if sort_term is None else _convert(
+                sort_term, "int" if isinstance(sort_term, Literal)
+                and sort_term.datatype.value == _INTEGER else "string")
+            for entry in compiled.global_entries:
+                take(entry, row)
+        for entry in branches[int(text(row["b"]))].entries:
+            take(entry, row)
 
     def build(plan: Plan, iri: str) -> Record:
-        built = dict(record(plan, iri))
+        built = dict(records.get((plan.var, iri), {"iri": iri}))
         for name, scalar in plan.scalars.items():
+            key = graphql_name(name)
             if scalar.many:
                 values = sorted(set(multi.get((plan.var, iri), {}).get(name, [])))
                 if scalar.kind == "kind":
-                    built[name] = _pick(values, ORGANISATION_KINDS)
+                    built[key] = _pick(values, ORGANISATION_KINDS)
                 elif scalar.kind == "board_type":
-                    built[name] = _pick(values, BOARD_TYPES)
+                    built[key] = _pick(values, BOARD_TYPES)
                 else:
-                    built[name] = values
+                    built[key] = values
             else:
-                built.setdefault(name, None)
+                built.setdefault(key, None)
         links = edges.get((plan.var, iri), {})
         for name, (link, child) in plan.links.items():
             children = sorted(links.get(name, {}))
             if link.many:
-                built[name] = [build(child, c) for c in children]
+                built[graphql_name(name)] = [build(child, c) for c in children]
             else:
-                built[name] = build(child, children[0]) if children else None
+                built[graphql_name(name)] = build(child, children[0]) if children else None
         return built
 
+    order = sorted(sort_keys)  # IRI tie-break first, then a stable sort on the key
+    if compiled.sort_kind is not None:
+        present = [iri for iri in order if sort_keys[iri] is not None]
+        missing = [iri for iri in order if sort_keys[iri] is None]
+        present.sort(key=lambda iri: sort_keys[iri], reverse=compiled.descending)
+        # SPARQL orders an unbound key first ascending, last descending
+        order = present + missing if compiled.descending else missing + present
     return Page([build(compiled.root, iri) for iri in order], total)
-

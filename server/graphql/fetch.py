@@ -162,12 +162,12 @@ async def fetch_page(
     return {
         "edges": edges,
         "nodes": records,
-        "total_count": page.total,
-        "page_info": {
-            "has_next_page": len(page.records) > first,
-            "has_previous_page": offset > 0,
-            "start_cursor": edges[0]["cursor"] if edges else None,
-            "end_cursor": edges[-1]["cursor"] if edges else None,
+        "totalCount": page.total,
+        "pageInfo": {
+            "hasNextPage": len(page.records) > first,
+            "hasPreviousPage": offset > 0,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
         },
     }
 

@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from healthgraph.graph.namespaces import DCTERMS, FOAF, HG, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
+from strawberry.utils.str_converters import to_camel_case
+
+NAME_OVERRIDES: Final = {"amount_gbp": "amountGBP"}
+
+
+def graphql_name(python_name: str) -> str:
+    """The GraphQL name of a field: records are keyed by it, as graphql-core reads them."""
+    return NAME_OVERRIDES.get(python_name, to_camel_case(python_name))
 
 ValueKind = Literal["string", "int", "float", "iri", "kind", "board_type"]
 
@@ -46,6 +54,13 @@ class EntityMap:
     scalars: dict[str, Scalar] = field(default_factory=dict)
     links: dict[str, Link] = field(default_factory=dict)
     label_predicate: str = f"{RDFS}label"
+
+    def field_for(self, name: str) -> str | None:
+        """The mapped (python) field a GraphQL field name stands for."""
+        for python_name in (*self.scalars, *self.links):
+            if graphql_name(python_name) == name:
+                return python_name
+        return None
 
 
 LABEL: Final = Scalar(f"{RDFS}label")

@@ -6,12 +6,11 @@ import re
 from collections.abc import Callable
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLObjectType
 from healthgraph.server.graphql.context import Limits
 from healthgraph.server.graphql.errors import is_internal
 from healthgraph.server.graphql.limits import limit_rules
 from healthgraph.server.graphql.query import Query
-from healthgraph.server.graphql.types import record_field
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -55,8 +54,23 @@ def build_schema(limits: Limits, *, suggestions: bool = False) -> HealthgraphSch
     schema = HealthgraphSchema(
         query=Query,
         extensions=extensions,
-        config=StrawberryConfig(default_resolver=record_field,
-                                disable_field_suggestions=not suggestions),
+        config=StrawberryConfig(disable_field_suggestions=not suggestions),
     )
     schema.suggestions = suggestions
+    _read_records_directly(schema)
     return schema
+
+
+def _read_records_directly(schema: strawberry.Schema) -> None:
+    """Fields without a resolver read the record with graphql-core's own default resolver.
+
+    Records are dicts keyed by GraphQL field name; skipping Strawberry's per-field wrapper
+    (resolve info, result handling) matters on a page of thousands of fields.
+    """
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        for field in graphql_type.fields.values():
+            definition = (field.extensions or {}).get("strawberry-definition")
+            if definition is not None and getattr(definition, "base_resolver", None) is None:
+                field.resolve = None

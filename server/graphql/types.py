@@ -1,25 +1,18 @@
 """The GraphQL object types, hand-written to match `ontology/shapes.ttl`.
 
-Resolved values are plain records (dicts) built by the compiler from one SPARQL result; the
-schema's default resolver reads a field from the record (`record_field`). Which RDF property
-each field reads is in `mapping.py`.
+Resolved values are plain records (dicts keyed by GraphQL field name) built by the compiler
+from one SPARQL result and read by graphql-core's default resolver (see `schema.py`). Which
+RDF property each field reads is in `mapping.py`.
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 
 T = TypeVar("T")
-
-
-def record_field(source: Any, name: str) -> Any:
-    """The default resolver: records are dicts; anything else is read as an attribute."""
-    if isinstance(source, dict):
-        return source.get(name)
-    return getattr(source, name)
 
 
 @strawberry.enum(description="The kind of an organisation: its most specific class in the ontology.")
