@@ -263,8 +263,11 @@ def compile_query(plan: Plan, root: RootPattern) -> Compiled:
     branches = [Branch(0, ())] + [
         Branch(number + 1, entries) for number, (_t, entries) in enumerate(builder.branches)
     ]
-    union = "\nUNION\n".join(f"{{ {text} }}" for text in texts)
-    body = f"{{ {page}\n{root_group}\n{{ {union} }} }}"
+    if len(texts) == 2:  # one multi-valued branch: a left join, as one would write it by hand
+        body = f"{{ {page}\n{root_group}\nOPTIONAL {{ {texts[1]} }} }}"
+    else:
+        union = "\nUNION\n".join(f"{{ {text} }}" for text in texts)
+        body = f"{{ {page}\n{root_group}\n{{ {union} }} }}"
     if root.total:
         body += (f"\nUNION\n{{ SELECT (COUNT(DISTINCT ?e0) AS ?total) WHERE {{\n{values}{where}\n}} }}")
     projection = ["?b", "?e0", *(f"?e{p.var}" for p, _path in plan.nodes() if p.var),
@@ -317,31 +320,40 @@ def read_rows(compiled: Compiled, rows: Sequence[dict[str, Term]]) -> Page:
     edges: dict[tuple[int, str], dict[str, dict[str, None]]] = {}
     total: int | None = None
 
-    def take(entry: Entry, row: dict[str, Term]) -> None:
-        bound = row.get(f"e{entry.plan.var}")
+    def prepared(entry: Entry) -> tuple[Any, ...]:
+        """The entry with its row keys worked out once, not per row."""
+        singles = tuple((graphql_name(n), s.kind, v[1:]) for n, s, v in entry.singles)
+        many = (entry.many[0], entry.many[1].kind, entry.many[2][1:]) if entry.many else None
+        link = entry.link_name if entry.parent_var is not None else None
+        return (f"e{entry.plan.var}", entry.plan.var, f"e{entry.parent_var}", entry.parent_var,
+                link, singles, many)
+
+    def take(entry: tuple[Any, ...], row: dict[str, Term]) -> None:
+        node_key, var, parent_key, parent_var, link_name, singles, many = entry
+        bound = row.get(node_key)
         if bound is None:
             return
         iri = text(bound)
-        key = (entry.plan.var, iri)
+        key = (var, iri)
         record = records.get(key)
         if record is None:
             record = records[key] = {"iri": iri}
-        if entry.parent_var is not None and entry.link_name is not None:
-            parent = row.get(f"e{entry.parent_var}")
+        if link_name is not None:
+            parent = row.get(parent_key)
             if parent is not None:
-                edges.setdefault((entry.parent_var, text(parent)), {}).setdefault(
-                    entry.link_name, {})[iri] = None
-        for name, scalar, value in entry.singles:
-            term = row.get(value[1:])
+                edges.setdefault((parent_var, text(parent)), {}).setdefault(link_name, {})[iri] = None
+        for name, kind, value_key in singles:
+            term = row.get(value_key)
             if term is not None:
-                record[graphql_name(name)] = _convert(term, scalar.kind)
-        if entry.many is not None:
-            name, scalar, value = entry.many
-            term = row.get(value[1:])
+                record[name] = _convert(term, kind)
+        if many is not None:
+            name, kind, value_key = many
+            term = row.get(value_key)
             if term is not None:
-                multi.setdefault(key, {}).setdefault(name, []).append(_convert(term, scalar.kind))
+                multi.setdefault(key, {}).setdefault(name, []).append(_convert(term, kind))
 
-    branches = compiled.branches
+    global_entries = [prepared(entry) for entry in compiled.global_entries]
+    branches = [[prepared(entry) for entry in branch.entries] for branch in compiled.branches]
     for row in rows:
         if "total" in row:
             total = int(text(row["total"]))
@@ -352,10 +364,11 @@ def read_rows(compiled: Compiled, rows: Sequence[dict[str, Term]]) -> Page:
             sort_keys[root] = None if sort_term is None else _convert(
                 sort_term, "int" if isinstance(sort_term, Literal)
                 and sort_term.datatype.value == _INTEGER else "string")
-            for entry in compiled.global_entries:
-                take(entry, row)
-        for entry in branches[int(text(row["b"]))].entries:
-            take(entry, row)
+            for prepared_entry in global_entries:
+                take(prepared_entry, row)
+        number = row.get("b")  # unbound: a root without rows of the one left-joined branch
+        for prepared_entry in branches[0 if number is None else int(text(number))]:
+            take(prepared_entry, row)
 
     def build(plan: Plan, iri: str) -> Record:
         built = dict(records.get((plan.var, iri), {"iri": iri}))

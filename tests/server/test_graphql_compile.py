@@ -119,3 +119,17 @@ def test_hostile_name_filter_is_just_a_string(counted: tuple[TestClient, Countin
         "query": "query($t: String!) { partnerships(where: {nameContains: $t}) { totalCount } }",
         "variables": {"t": '") } } UNION { ?s ?p ?o } #'}})
     assert response.json() == {"data": {"partnerships": {"totalCount": 0}}}
+
+
+@pytest.mark.parametrize("fields", ["programmes { label }", "programmes { label } alsoKnownAs"])
+def test_roots_without_nested_rows_are_kept(counted: tuple[TestClient, CountingStore], fields: str) -> None:
+    client, store = counted
+    response = client.post("/graphql", json={
+        "query": f"{{ countries(first: 100) {{ totalCount nodes {{ isoCode {fields} }} }} }}"})
+    data = response.json()["data"]["countries"]
+    assert len(data["nodes"]) == data["totalCount"] == 14
+    assert any(node["programmes"] == [] for node in data["nodes"])
+    assert any(node["programmes"] for node in data["nodes"])
+    codes = [node["isoCode"] for node in data["nodes"]]
+    assert len(set(codes)) == 14
+    assert len(store.queries) == 1
