@@ -1,10 +1,11 @@
 """Compile a GraphQL selection over one root field into ONE SPARQL SELECT, and read its rows back.
 
 The root entities are found and paged in a subquery (ordered by a sort key with the IRI as
-tie-break, LIMIT inside the subquery). Every selected entity of the nested selection becomes a
-UNION branch joined to that page: the path of links from the root to it, plus its single-valued
-fields as OPTIONALs; a multi-valued field gets a branch of its own, so rows never multiply
-across siblings. A `?b` number on each row says which branch it came from.
+tie-break, LIMIT inside the subquery). Single-valued fields and to-one links hang off their
+entity as OPTIONALs; every multi-valued field or list of entities is a UNION branch of its own
+(the required path from the root to it, then its own OPTIONALs), so rows never multiply across
+siblings. A `?b` number on each row says which branch it came from; `read_rows` turns the rows
+into nested records, ordering the roots by sort key then IRI as the subquery did.
 
 User values reach the query only as RDF terms in a VALUES block (`Terms`), written with the
 terms' own N-Triples serialisation; everything else in the query text is our own constants.
