@@ -171,6 +171,8 @@ def _link_pattern(link: Link, parent: str, child: str, target: EntityMap) -> str
               else f"{parent} <{link.predicate}> {child} .")
     if link.check_class:
         triple += f" {child} a <{target.rdf_class}> ."
+    if link.condition:
+        triple += f" {child} {link.condition} ."
     return triple
 
 

@@ -66,7 +66,7 @@ query LeadChampions {
     nodes {
       label
       gssCode
-      posts { role { label programme { label } } contactRoute }
+      leadChampion { role { label programme { label } } contactRoute }
     }
   }
 }"""),

@@ -45,6 +45,8 @@ class Link:
     many: bool = False
     inverse: bool = False
     check_class: bool = False
+    condition: str | None = None
+    """More about the linked entity, as predicate-object text after `?o` (our constants)."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,8 @@ ENTITIES: Final[dict[str, EntityMap]] = {
             links={
                 "country": Link(f"{HG}country", "Country"),
                 "posts": Link(f"{ORG}hasPost", "Post", many=True),
+                "lead_champion": Link(f"{ORG}hasPost", "Post",
+                                      condition='org:role/hg:key "global-citizenship-lead-champion"'),
                 "memberships": Link(f"{ORG}hasMembership", "Membership", many=True),
                 "organisation": Link(f"{RDF}type", "Organisation", check_class=True),
             },

@@ -107,6 +107,9 @@ class HealthBoard:
     country: Country
     posts: list[Post] = strawberry.field(
         description="Roles held in the board, e.g. its Global Citizenship Lead Champion.")
+    lead_champion: Post | None = strawberry.field(
+        description="The board's NHS Scotland Global Citizenship Lead Champion role: the first "
+                    "point of contact for staff who want to join a health partnership.")
     memberships: list[Membership]
     organisation: Organisation
 

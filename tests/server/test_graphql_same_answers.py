@@ -162,3 +162,14 @@ def test_twinning_reaches_malawi_scotland_zambia(client: TestClient) -> None:
                  for p in response.json()["data"]["programme"]["partnerships"] for m in p["members"]}
     assert {("Ministry of Health (Malawi)", "Malawi"), ("Ministry of Health (Zambia)", "Zambia"),
             ("Scottish Government", "Scotland")} <= countries
+
+
+def test_every_territorial_board_has_its_lead_champion(client: TestClient) -> None:
+    response = client.post("/graphql", json={"query": """{ healthBoards(first: 100) {
+        nodes { boardType leadChampion { role { key } organisation { label } } label } } }"""})
+    boards = response.json()["data"]["healthBoards"]["nodes"]
+    territorial = [b for b in boards if b["boardType"] == "TERRITORIAL"]
+    assert len(territorial) == 14
+    for board in territorial:
+        assert board["leadChampion"]["role"]["key"] == "global-citizenship-lead-champion"
+        assert board["leadChampion"]["organisation"]["label"] == board["label"]
