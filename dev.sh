@@ -38,6 +38,9 @@ setup_test() {
   apt_install chromium
   make_venv
   "$VENV/bin/pip" install -q -e '.[test]'
+  # GraphQL-over-HTTP audit (tests/conformance): Node and the pinned graphql-http package
+  command -v node >/dev/null 2>&1 || apt_install nodejs npm
+  (cd tests/conformance && npm ci --silent --no-audit --no-fund >/dev/null)
 }
 
 case "${1:-}" in

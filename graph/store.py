@@ -126,8 +126,9 @@ class EmbeddedStore:
         if not isinstance(result, QuerySolutions):
             raise TypeError("not a SELECT query")
         names = [variable.value for variable in result.variables]
+        # a solution iterates over its values in variable order (None where unbound)
         return [
-            {name: solution[name] for name in names if solution[name] is not None}
+            {name: term for name, term in zip(names, solution, strict=True) if term is not None}
             for solution in result
         ]
 

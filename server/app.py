@@ -8,7 +8,7 @@ from healthgraph.graph.boards import UnknownBoardError
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.search import FilterError
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
-from healthgraph.server import sparql, ui
+from healthgraph.server import graphql, sparql, ui
 from healthgraph.server.errors import HttpError
 from healthgraph.server.pages import STATIC_DIR, render
 from healthgraph.server.settings import Settings
@@ -83,10 +83,12 @@ async def no_version(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, versions: VersionedStore | None = None) -> Starlette:
     """The whole web application over the store versions in `settings.state_dir`."""
+    services = Services(settings, versions or VersionedStore(settings.state_dir))
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "HEAD", "POST"]),
         Route("/healthz", healthz),
         *ui.routes(),
+        *graphql.routes(settings, lambda: services.current.snapshot().store),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
@@ -108,5 +110,5 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
             UnknownBoardError: unknown_board,
         },
     )
-    app.state.services = Services(settings, versions or VersionedStore(settings.state_dir))
+    app.state.services = services
     return app

@@ -45,6 +45,14 @@ class Settings:
     """HEALTHGRAPH_UPDATE_TOKEN: enables SPARQL Update for `Authorization: Bearer <token>`."""
     max_request_bytes: int = 1_000_000
     """HEALTHGRAPH_MAX_REQUEST_BYTES: largest accepted request body / query string."""
+    graphql_max_depth: int = 10
+    """HEALTHGRAPH_GRAPHQL_MAX_DEPTH: deepest nesting of fields a GraphQL operation may have."""
+    graphql_max_tokens: int = 2000
+    """HEALTHGRAPH_GRAPHQL_MAX_TOKENS: most tokens a GraphQL document may have (bounds width)."""
+    graphql_max_aliases: int = 30
+    """HEALTHGRAPH_GRAPHQL_MAX_ALIASES: most aliases a GraphQL document may use."""
+    graphql_max_page_size: int = 100
+    """HEALTHGRAPH_GRAPHQL_MAX_PAGE_SIZE: largest `first` of a GraphQL connection (at most 100)."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or not self.base_iri.startswith(("http://", "https://")):
