@@ -152,14 +152,19 @@ class NamedQuery:
         """The query text for page `page` (1-based) of a paginated query.
 
         The solution modifiers are appended after the query's own ORDER BY; they are integers
-        computed here, never request text. Fetches one row more than a page, so the caller
-        knows whether a next page exists.
+        computed here, never request text.
         """
         if self.paginate is None:
             return self.text
         if page < 1:
             raise ValueError("pages start at 1")
-        return f"{self.text}\nLIMIT {self.paginate + 1} OFFSET {(page - 1) * self.paginate}\n"
+        return f"{self.text}\nLIMIT {self.paginate} OFFSET {(page - 1) * self.paginate}\n"
+
+    def next_page_probe(self, page: int) -> str:
+        """A query with a row when page `page + 1` has any (LIMIT 1 at its first row)."""
+        if self.paginate is None:
+            raise ValueError(f"{self.name} is not paginated")
+        return f"{self.text}\nLIMIT 1 OFFSET {page * self.paginate}\n"
 
     def bindings(self, minter: IriMinter, values: Mapping[str, str]) -> dict[str, Term]:
         """Checked RDF terms for the given values, defaults filled in."""

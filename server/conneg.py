@@ -32,6 +32,7 @@ RDF_XML: Final = MediaType("rdfxml", "application/rdf+xml", ("application/xml",)
 N_QUADS: Final = MediaType("nquads", "application/n-quads", (), "nq")
 TRIG: Final = MediaType("trig", "application/trig", (), "trig")
 HTML: Final = MediaType("html", "text/html", ("application/xhtml+xml",), "html")
+JSON: Final = MediaType("json", "application/json", (), "json")
 
 SOLUTION_FORMATS: Final = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 GRAPH_FORMATS: Final = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUADS, TRIG)
@@ -134,7 +135,9 @@ def by_suffix(path: str, offers: tuple[MediaType, ...]) -> tuple[str, MediaType 
 
 def with_charset(media_type: str) -> str:
     """A Content-Type value: text and JSON/XML types get `; charset=utf-8`."""
-    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+    if "charset=" not in media_type and (
+        media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    ):
         return media_type + "; charset=utf-8"
     return media_type
 

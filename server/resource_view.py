@@ -71,7 +71,11 @@ def _label(iri: str, labels: dict[str, str]) -> str:
 
 
 def _fallback_title(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
+    """A readable name from the IRI's path; a membership names its member and role."""
+    parts = iri.rstrip("/").split("/")
+    if len(parts) > 3 and parts[-4] == "membership":
+        return f"{parts[-2].replace('-', ' ')} ({parts[-1]})"
+    return parts[-1].replace("-", " ")
 
 
 def _value(term: object, triples: list[Triple], linker: Linker) -> Value:
