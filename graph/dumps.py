@@ -16,7 +16,7 @@ import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final, cast
 
 from healthgraph.graph.store import triples
 from pyoxigraph import RdfFormat, Store
@@ -79,7 +79,7 @@ def write_dumps(store: Store, version_dir: Path) -> list[Dump]:
     directory = version_dir / DUMPS_DIR
     directory.mkdir(parents=True, exist_ok=True)
     with gzip.open(directory / NQUADS_GZ.file, "wb", compresslevel=6) as handle:
-        store.dump(handle, RdfFormat.N_QUADS)
+        store.dump(cast(IO[bytes], handle), RdfFormat.N_QUADS)
     union = triples(store.query(UNION_TRIPLES, use_default_graph_as_union=True))
     with (directory / TURTLE.file).open("wb") as handle:
         union.serialize(handle, RdfFormat.TURTLE)

@@ -14,6 +14,9 @@ import rdflib
 from healthgraph.graph.namespaces import HG, ONTOLOGY_IRI, SCHEMA
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+DCTERMS_TITLE = rdflib.URIRef("http://purl.org/dc/terms/title")
+DCTERMS_DESCRIPTION = rdflib.URIRef("http://purl.org/dc/terms/description")
+
 
 @dataclass(frozen=True)
 class Constraint:
@@ -76,7 +79,7 @@ def _iris(graph: rdflib.Graph, subject: rdflib.term.Node, *predicates: rdflib.UR
 
 def _int(graph: rdflib.Graph, node: rdflib.term.Node, predicate: rdflib.URIRef) -> int | None:
     value = graph.value(node, predicate)
-    return None if value is None else int(value)
+    return None if value is None else int(str(value))
 
 
 def _constraint(shapes: rdflib.Graph, node: rdflib.term.Node) -> Constraint | None:
@@ -145,14 +148,17 @@ def read_reference(ontology: Path, shapes_path: Path | None) -> OntologyReferenc
     properties = [
         term(s, kind, RDFS.subPropertyOf)
         for s in own
-        for kind, cls in (("object property", OWL.ObjectProperty), ("datatype property", OWL.DatatypeProperty),
-                          ("annotation property", OWL.AnnotationProperty))
+        for kind, cls in (
+            ("object property", OWL.ObjectProperty),
+            ("datatype property", OWL.DatatypeProperty),
+            ("annotation property", OWL.AnnotationProperty),
+        )
         if (s, RDF.type, cls) in graph
     ]
     return OntologyReference(
         iri=ONTOLOGY_IRI,
-        title=_text(graph, node, rdflib.URIRef("http://purl.org/dc/terms/title")) or "healthgraph ontology",
-        description=" ".join((_text(graph, node, rdflib.URIRef("http://purl.org/dc/terms/description")) or "").split()),
+        title=_text(graph, node, DCTERMS_TITLE) or "healthgraph ontology",
+        description=" ".join((_text(graph, node, DCTERMS_DESCRIPTION) or "").split()),
         version=_text(graph, node, OWL.versionInfo) or "",
         classes=classes,
         properties=properties,

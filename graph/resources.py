@@ -79,7 +79,9 @@ class GraphProvenance:
 
 def _value(row: dict[str, Term], name: str) -> str | None:
     term = row.get(name)
-    return None if term is None else str(term.value)
+    if term is None or isinstance(term, Triple):
+        return None
+    return str(term.value)
 
 
 def describe(store: Store, iri: str) -> list[Triple]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from healthgraph.graph.namespaces import sparql_prefixes
-from healthgraph.graph.store import solutions
+from healthgraph.graph.store import Term, solutions
 from pyoxigraph import Literal, Store, Variable
 
 _QUERIES: dict[str, str] = {
@@ -50,7 +50,9 @@ def compute_statistics(store: Store, base_iri: str | None = None) -> dict[str, A
         stats[name] = {row["key"].value: int(row["n"].value) for row in rows}
     if base_iri is not None:
         for name, body in _TOTALS.items():
-            uri_space = {Variable("uriSpace"): Literal(f"{base_iri}id/")} if "?uriSpace" in body else None
+            uri_space: dict[Variable, Term] | None = (
+                {Variable("uriSpace"): Literal(f"{base_iri}id/")} if "?uriSpace" in body else None
+            )
             rows = solutions(
                 store.query(body, substitutions=uri_space, use_default_graph_as_union=True)
             )

@@ -103,7 +103,8 @@ def _description_response(request: Request, media: conneg.MediaType) -> Response
     headers = {**validators(etag, version.built_at), "Vary": "Accept"}
     linker = Linker.for_request(request, services.settings.base_iri)
     alternates = [
-        f'<{linker.path("/dataset")}?{urlencode({"_mediatype": f.name})}>; rel="alternate"; type="{f.media_type}"'
+        f'<{linker.path("/dataset")}?{urlencode({"_mediatype": f.name})}>; rel="alternate"; '
+        f'type="{f.media_type}"'
         for f in conneg.RESOURCE_FORMATS if f is not conneg.HTML
     ]
     headers["Link"] = ", ".join([

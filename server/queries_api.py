@@ -23,7 +23,7 @@ from healthgraph.server.errors import BadRequest, NotAcceptable, NotFound
 from healthgraph.server.links import Linker
 from healthgraph.server.openapi import openapi_document
 from healthgraph.server.pages import render
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Triple
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -101,7 +101,8 @@ def _cell(term: Term | None, linker: Linker) -> dict[str, str | None]:
         return {"text": "", "href": None}
     if isinstance(term, NamedNode):
         return {"text": term.value, "href": linker.href(term.value)}
-    return {"text": str(term.value), "href": None}
+    text = str(term) if isinstance(term, Triple) else term.value
+    return {"text": text, "href": None}
 
 
 async def run_named_query(request: Request) -> Response:

@@ -133,28 +133,40 @@ def build_page(
         sources=sorted(sources, key=lambda v: v.text),
         graphs=graphs,
         formats=formats,
-        queries=[
-            Value("Everything it says", sparql_link(linker, f"SELECT ?property ?value WHERE {{\n  <{iri}> "
-                                                            "?property ?value\n}")),
-            Value("Everything that links to it",
-                  sparql_link(linker, f"SELECT ?subject ?property WHERE {{\n  ?subject ?property <{iri}>\n}}")),
-            Value("In which source graph", sparql_link(
-                linker, f"SELECT DISTINCT ?graph WHERE {{\n  GRAPH ?graph {{ <{iri}> ?property ?value }}\n}}")),
-        ],
+        queries=_query_links(iri, linker),
     )
 
 
-def _inverse_rows(inverse: list[InverseLink], term_labels: dict[str, str], linker: Linker) -> list[PropertyRow]:
+def _query_links(iri: str, linker: Linker) -> list[Value]:
+    """'Query this': links to the SPARQL endpoint with a query about the resource."""
+    return [
+        Value("Everything it says",
+              sparql_link(linker, f"SELECT ?property ?value WHERE {{\n  <{iri}> ?property ?value\n}}")),
+        Value("Everything that links to it",
+              sparql_link(linker, f"SELECT ?subject ?property WHERE {{\n  ?subject ?property <{iri}>\n}}")),
+        Value("In which source graph",
+              sparql_link(linker, "SELECT DISTINCT ?graph WHERE {\n  GRAPH ?graph { "
+                                  f"<{iri}> ?property ?value }}\n}}")),
+    ]
+
+
+def _inverse_rows(
+    inverse: list[InverseLink], term_labels: dict[str, str], linker: Linker
+) -> list[PropertyRow]:
     """Group what links here by property; a subject is listed once, under its most specific link."""
     by_subject: dict[str, InverseLink] = {}
     for link in inverse:
         kept = by_subject.get(link.subject)
-        if kept is None or (kept.property in INFERRED_DUPLICATES and link.property not in INFERRED_DUPLICATES):
+        if kept is None or (
+            kept.property in INFERRED_DUPLICATES and link.property not in INFERRED_DUPLICATES
+        ):
             by_subject[link.subject] = link
     rows: dict[str, PropertyRow] = {}
     for link in by_subject.values():
         heading = INVERSE_HEADINGS.get(link.property) or f"{_label(link.property, term_labels)} of"
-        row = rows.setdefault(link.property, PropertyRow(link.property, heading, linker.href(link.property)))
+        row = rows.setdefault(
+            link.property, PropertyRow(link.property, heading, linker.href(link.property))
+        )
         row.values.append(Value(link.label or _fallback_title(link.subject), linker.href(link.subject)))
     for row in rows.values():
         row.values.sort(key=lambda v: v.text.lower())

@@ -61,7 +61,8 @@ def choose_format(request: Request, suffix_format: conneg.MediaType | None) -> c
 def alternates(linker: Linker, tail: str) -> list[Format]:
     """Every format of the document about `/id/{tail}`, HTML first."""
     return [
-        Format(f.name, f.media_type, linker.path(f"/doc/{tail}" + ("" if f is conneg.HTML else f".{f.suffix}")))
+        Format(f.name, f.media_type,
+               linker.path(f"/doc/{tail}" + ("" if f is conneg.HTML else f".{f.suffix}")))
         for f in conneg.RESOURCE_FORMATS
     ]
 

@@ -69,7 +69,7 @@ def test_partnerships_by_year(settings: Settings) -> None:
     rows = run(settings, "partnerships-by-year")
     assert column(rows, "label") == ["Emergency Medical System Review Zambia (Central Province)",
                                      "Friends of Chitambo", "Lilongwe Mother and Baby programme",
-                                     "MALSCOT – cervical cancer screen and treat program"]
+                                     "MALSCOT \u2013 cervical cancer screen and treat program"]
     assert column(run(settings, "partnerships-by-year", year="1997"), "label") == [
         "University of Strathclyde public health programmes"]
 

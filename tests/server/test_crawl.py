@@ -21,7 +21,10 @@ BASE = "https://w3id.org/healthgraph/"
 # Not followed: other services (their links are queries, not pages), downloads, assets, and the
 # 353 membership pages (each only links a partnership, an organisation and a role; skipping them
 # halves the crawl).
-SKIP = re.compile(r"^/(sparql|graphql|static|dumps|partnerships|map)(/|$|\?)|^/(id|doc)/membership/|\.(ttl|nt|rdf|jsonld|json|csv|tsv|xml)($|\?)")
+SKIP = re.compile(
+    r"^/(sparql|graphql|static|dumps|partnerships|map)(/|$|\?)|^/(id|doc)/membership/"
+    r"|\.(ttl|nt|rdf|jsonld|json|csv|tsv|xml)($|\?)"
+)
 LINK = re.compile(r"<([^>]*)>")
 
 

@@ -10,10 +10,10 @@ import pytest
 import rdflib
 import rdflib.compare
 from healthgraph.graph.current import CurrentVersion
+from healthgraph.graph.dataset_description import AccessPoints
 from healthgraph.graph.store import EmbeddedStore
 from healthgraph.graph.versions import VersionedStore, VersionInfo
 from healthgraph.server.dataset import dataset_jsonld
-from healthgraph.graph.dataset_description import AccessPoints
 from healthgraph.server.settings import Settings
 from pyoxigraph import Quad, RdfFormat, Store
 from starlette.testclient import TestClient
