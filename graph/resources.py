@@ -45,6 +45,8 @@ WHERE {
 }
 ORDER BY ?graph"""
 
+EXISTS_QUERY: Final = "ASK { ?resource ?property ?value }"
+
 TERM_LABELS_QUERY: Final = sparql_prefixes() + """SELECT ?term ?label WHERE {
   ?term rdfs:isDefinedBy ?ontology ; rdfs:label ?label .
 }"""
@@ -82,6 +84,11 @@ def _value(row: dict[str, Term], name: str) -> str | None:
     if term is None or isinstance(term, Triple):
         return None
     return str(term.value)
+
+
+def exists(store: Store, iri: str) -> bool:
+    """Whether the graph states anything about `iri` (as a subject)."""
+    return store.ask(EXISTS_QUERY, {"resource": NamedNode(iri)})
 
 
 def describe(store: Store, iri: str) -> list[Triple]:

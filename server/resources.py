@@ -11,7 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from healthgraph.graph.resources import describe, inverse_links, provenance, term_labels, to_rdflib
+from healthgraph.graph.resources import (
+    describe,
+    exists,
+    inverse_links,
+    provenance,
+    term_labels,
+    to_rdflib,
+)
 from healthgraph.server import conneg
 from healthgraph.server.conditional import is_fresh, not_modified, validators
 from healthgraph.server.errors import BadRequest, NotAcceptable, NotFound
@@ -100,7 +107,7 @@ async def resource_id(request: Request) -> Response:
     iri = _iri(services.settings.base_iri, tail)
     linker = Linker.for_request(request, services.settings.base_iri)
     snapshot = services.current.snapshot()
-    if not await run_in_threadpool(describe, snapshot.store, iri):
+    if not await run_in_threadpool(exists, snapshot.store, iri):
         return _not_found(request, linker, iri, media)
     target = linker.path(f"/doc/{tail}" + ("" if media is conneg.HTML else f".{media.suffix}"))
     return RedirectResponse(

@@ -191,3 +191,16 @@ def test_turtle_dump_loads_back_to_the_served_union_graph(client: TestClient, se
 
 def test_unknown_dump_is_404(client: TestClient) -> None:
     assert client.get("/dumps/secrets.txt").status_code == 404
+
+
+def test_a_build_without_dumps_describes_no_distributions(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from healthgraph.server import pipeline
+    from healthgraph.server.app import create_app
+
+    settings = Settings(state_dir=tmp_path_factory.mktemp("no-dumps"), build_dumps=False)
+    info = pipeline.build(settings, lambda _message: None)
+    assert info.dumps == [] and not (info.path / "dumps").exists()
+    with TestClient(create_app(settings)) as client:
+        graph = rdflib.Graph().parse(data=client.get("/.well-known/void").text, format="turtle")
+        assert not list(graph.objects(DATASET, DCAT.distribution))
+        assert client.get("/dumps/healthgraph.nq.gz").status_code == 404

@@ -146,3 +146,24 @@ def test_iris_dereference_on_any_host(settings: Settings) -> None:
         assert response.status_code == 200
         graph = rdflib.Graph().parse(data=response.text, format="turtle")
         assert (rdflib.URIRef(BASE + "id/country/mw"), None, None) in graph
+
+
+def test_a_different_base_iri_dereferences_locally(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With HEALTHGRAPH_BASE_IRI elsewhere, /id/x on this server still means {base}id/x."""
+    from healthgraph.server import pipeline
+    from healthgraph.server.app import create_app
+
+    other = Settings(state_dir=tmp_path_factory.mktemp("other-base"),
+                     base_iri="https://data.example.org/health/")
+    pipeline.build(other, lambda _message: None)
+    with TestClient(create_app(other)) as client:
+        turtle = client.get("/id/country/mw", headers={"Accept": "text/turtle"})
+        graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+        assert (rdflib.URIRef("https://data.example.org/health/id/country/mw"), None, None) in graph
+        assert (rdflib.URIRef(BASE + "id/country/mw"), None, None) not in graph
+        page = client.get("/doc/organisation/ministry-of-health-malawi").text
+        assert 'href="/id/country/mw"' in page
+        assert 'href="/ontology#' in page
+        void = rdflib.Graph().parse(data=client.get("/.well-known/void").text, format="turtle")
+        assert (None, rdflib.URIRef("http://rdfs.org/ns/void#uriSpace"),
+                rdflib.Literal("https://data.example.org/health/id/")) in void
