@@ -53,6 +53,17 @@ class Format:
     href: str
 
 
+@dataclass(frozen=True)
+class LoadedFrom:
+    """A named graph the resource's triples come from, with a link to its description."""
+
+    href: str
+    graph: str
+    file: str | None
+    description: str | None
+    generated_at: str | None
+
+
 @dataclass
 class ResourcePage:
     iri: str
@@ -61,7 +72,7 @@ class ResourcePage:
     properties: list[PropertyRow]
     inverse: list[PropertyRow]
     sources: list[Value]
-    graphs: list[GraphProvenance]
+    graphs: list[LoadedFrom]
     formats: list[Format]
     queries: list[Value]
 
@@ -131,7 +142,8 @@ def build_page(
         properties=properties,
         inverse=_inverse_rows(inverse, term_labels, linker),
         sources=sorted(sources, key=lambda v: v.text),
-        graphs=graphs,
+        graphs=[LoadedFrom(linker.href(g.graph), g.graph, g.file, g.description, g.generated_at)
+                for g in graphs],
         formats=formats,
         queries=_query_links(iri, linker),
     )

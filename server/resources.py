@@ -121,16 +121,32 @@ async def resource_doc(request: Request) -> Response:
     services = _services(request)
     tail, suffix_format = conneg.by_suffix(request.path_params["path"], MACHINE_FORMATS)
     media = choose_format(request, suffix_format)
-    iri = _iri(services.settings.base_iri, tail)
+    linker = Linker.for_request(request, services.settings.base_iri)
+    return await describe_response(
+        request, _iri(services.settings.base_iri, tail), media, alternates(linker, tail),
+        about=linker.path("/id/" + tail), negotiated=suffix_format is None,
+    )
+
+
+async def describe_response(
+    request: Request,
+    iri: str,
+    media: conneg.MediaType,
+    formats: list[Format],
+    *,
+    about: str | None = None,
+    negotiated: bool = True,
+) -> Response:
+    """The description of `iri` in `media`, with validators and Link headers to `formats`."""
+    services = _services(request)
     linker = Linker.for_request(request, services.settings.base_iri)
     snapshot = services.current.snapshot()
-    formats = alternates(linker, tail)
     etag = f'W/"{snapshot.version.id}-{media.name}"'
     headers = {
         **validators(etag, snapshot.version.built_at),
-        "Link": link_header(formats, [f'<{linker.path("/id/" + tail)}>; rel="about"']),
+        "Link": link_header(formats, [f'<{about}>; rel="about"'] if about else []),
     }
-    if suffix_format is None:
+    if negotiated:
         headers["Vary"] = "Accept"
     if is_fresh(request, etag, snapshot.version.built_at):
         return not_modified(headers)
@@ -153,8 +169,41 @@ async def resource_doc(request: Request) -> Response:
     return Response(body, media_type=conneg.with_charset(media.media_type), headers=headers)
 
 
+async def provenance_resource(request: Request) -> Response:
+    """A named graph (`{base}graph/x`) or a build (`{base}build/id`): described where it is named.
+
+    These are the PROV entities and activities of the metadata graph; their IRIs are the
+    documents themselves, so they answer 200 by content negotiation (no 303).
+    """
+    services = _services(request)
+    linker = Linker.for_request(request, services.settings.base_iri)
+    kind = request.url.path.removeprefix(linker.root_path).split("/")[1]
+    name = request.path_params["name"]
+    iri = f"{services.settings.base_iri}{kind}/{name}"
+    try:
+        NamedNode(iri)
+    except ValueError:
+        raise NotFound(f"{iri!r} is not an IRI this dataset can mint") from None
+    media = choose_format(request, None)
+    local = linker.path(f"/{kind}/{name}")
+    formats = [
+        Format(f.name, f.media_type,
+               local + ("" if f is conneg.HTML else "?" + urlencode({"_mediatype": f.name})))
+        for f in conneg.RESOURCE_FORMATS
+    ]
+    return await describe_response(request, iri, media, formats)
+
+
+async def catalog(request: Request) -> Response:
+    """`{base}catalog`, the DCAT catalogue, is described with the dataset."""
+    return RedirectResponse(request.url_for("dataset").path, status_code=303)
+
+
 def routes() -> list[Route]:
     return [
         Route("/id/{path:path}", resource_id, methods=["GET", "HEAD"], name="resource_id"),
         Route("/doc/{path:path}", resource_doc, methods=["GET", "HEAD"], name="resource_doc"),
+        Route("/graph/{name}", provenance_resource, methods=["GET", "HEAD"], name="source_graph"),
+        Route("/build/{name}", provenance_resource, methods=["GET", "HEAD"], name="build"),
+        Route("/catalog", catalog, methods=["GET", "HEAD"], name="catalog"),
     ]

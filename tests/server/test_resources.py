@@ -167,3 +167,24 @@ def test_a_different_base_iri_dereferences_locally(tmp_path_factory: pytest.Temp
         void = rdflib.Graph().parse(data=client.get("/.well-known/void").text, format="turtle")
         assert (None, rdflib.URIRef("http://rdfs.org/ns/void#uriSpace"),
                 rdflib.Literal("https://data.example.org/health/id/")) in void
+
+
+def test_every_iri_under_the_base_that_is_not_a_resource_dereferences(client: TestClient,
+                                                                      settings: Settings) -> None:
+    """Named graphs and builds (the PROV metadata) and the catalogue answer where they are named."""
+    from healthgraph.graph.current import CurrentVersion
+    from healthgraph.graph.versions import VersionedStore
+
+    store = CurrentVersion(VersionedStore(settings.state_dir)).snapshot().store
+    rows = store.select(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
+        FILTER(STRSTARTS(STR(?s), "{BASE}") && !STRSTARTS(STR(?s), "{BASE}id/")) }}""")
+    iris = {str(row["s"].value) for row in rows}
+    assert len(iris) >= 12
+    for iri in iris:
+        path = "/" + iri.removeprefix(BASE)
+        page = client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200, path
+        data = client.get(path, headers={"Accept": "text/turtle"})
+        graph = rdflib.Graph().parse(data=data.text, format="turtle")
+        assert (rdflib.URIRef(iri), None, None) in graph, path
+    assert client.get("/catalog", follow_redirects=False).headers["location"] == "/dataset"
