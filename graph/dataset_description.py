@@ -103,9 +103,6 @@ def describe_dataset(version: VersionInfo, base_iri: str, access: AccessPoints) 
     add((dataset, URIRef(f"{PROV}wasGeneratedBy"), URIRef(f"{base_iri}build/{version.id}")))
     add((dataset, void.uriSpace, Literal(f"{base_iri}id/")))
     add((dataset, void.sparqlEndpoint, access.url("sparql")))
-    add((dataset, void.rootResource, URIRef(f"{base_iri}id/country/gb-sct")))
-    add((dataset, void.exampleResource,
-         URIRef(f"{base_iri}id/partnership/twinning-partnerships-for-improvement-malawi-scotland-and-zambia")))
     for vocabulary in VOCABULARIES:
         add((dataset, void.vocabulary, URIRef(vocabulary)))
     add((dataset, void.triples, Literal(int(stats.get("union_triples", 0)), datatype=integer)))

@@ -95,6 +95,12 @@ def dataset_jsonld(version: VersionInfo, base_iri: str, access: AccessPoints) ->
     }
 
 
+def _script_json(value: dict[str, Any]) -> str:
+    """JSON safe inside a <script> element (no '<', '>' or '&' that could end it)."""
+    text = json.dumps(value, indent=1, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _description_response(request: Request, media: conneg.MediaType) -> Response:
     services = _services(request)
     snapshot = services.current.snapshot()
@@ -132,7 +138,7 @@ def _description_response(request: Request, media: conneg.MediaType) -> Response
             "href": linker.href,
             "title": TITLE,
             "description": DESCRIPTION,
-            "jsonld": json.dumps(dataset_jsonld(version, services.settings.base_iri, access), indent=1),
+            "jsonld": _script_json(dataset_jsonld(version, services.settings.base_iri, access)),
             "licence": CC_BY_4,
             "ogl": OGL_3,
         }, headers=headers)

@@ -1,8 +1,4 @@
-"""A crawler's view: from the dataset page, links and Link headers reach every entity.
-
-There is no landing page ("/") on this branch yet, so the crawl starts at /dataset (the page
-the site's navigation calls "Data & downloads").
-"""
+"""A crawler's view: from the landing page, links and Link headers reach every entity."""
 
 from __future__ import annotations
 
@@ -45,7 +41,7 @@ def _local(url: str, page: str) -> str | None:
     return absolute.path + (f"?{absolute.query}" if absolute.query else "")
 
 
-def test_crawl_from_the_dataset_page_reaches_every_entity(client: TestClient, settings: Settings) -> None:
+def test_crawl_from_the_landing_page_reaches_every_entity(client: TestClient, settings: Settings) -> None:
     store = CurrentVersion(VersionedStore(settings.state_dir)).snapshot().store
     wanted = {
         str(row["s"].value)
@@ -55,7 +51,7 @@ def test_crawl_from_the_dataset_page_reaches_every_entity(client: TestClient, se
     }
     assert len(wanted) > 290
     started = time.monotonic()
-    queue, seen, described = deque(["/dataset"]), {"/dataset"}, set()
+    queue, seen, described = deque(["/"]), {"/"}, set()
     while queue:
         path = queue.popleft()
         response = client.get(path, headers={"Accept": "text/html"}, follow_redirects=False)

@@ -204,3 +204,15 @@ def test_a_build_without_dumps_describes_no_distributions(tmp_path_factory: pyte
         graph = rdflib.Graph().parse(data=client.get("/.well-known/void").text, format="turtle")
         assert not list(graph.objects(DATASET, DCAT.distribution))
         assert client.get("/dumps/healthgraph.nq.gz").status_code == 404
+
+
+def test_landing_page_embeds_the_schema_org_dataset(client: TestClient) -> None:
+    import json
+    import re
+
+    page = client.get("/", headers={"Accept": "text/html"}).text
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(scripts) == 1
+    document = json.loads(scripts[0])
+    assert document["@type"] == "Dataset" and document["@id"] == str(DATASET)
+    assert len(document["distribution"]) == 3
