@@ -12,6 +12,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from healthgraph.graph.dumps import write_dumps
@@ -35,13 +36,25 @@ def synthetic(n: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def median_seconds(action: object) -> float:
+def median_seconds(action: Callable[[], object]) -> float:
     times = []
     for _ in range(REPEAT):
         started = time.perf_counter()
-        action()  # type: ignore[operator]
+        action()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def measure(n: int, work: Path) -> str:
+    """One table row for a store of about `n` triples built in `work`."""
+    store = Store(str(work / "store"))
+    store.bulk_load(synthetic(n), RdfFormat.N_TRIPLES, to_graph=NamedNode(f"{BASE}graph/bench"))
+    store.optimize()
+    base = median_seconds(lambda: compute_statistics(store))
+    totals = median_seconds(lambda: compute_statistics(store, BASE))
+    dumps = median_seconds(lambda: write_dumps(store, work))
+    size = sum(d.bytes for d in write_dumps(store, work))
+    return f"| {len(store):,} | {base:.2f} s | {totals:.2f} s | {dumps:.2f} s | {size / 1e6:.0f} MB |"
 
 
 def main(sizes: list[int]) -> None:
@@ -50,14 +63,7 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         work = Path(tempfile.mkdtemp())
         try:
-            store = Store(str(work / "store"))
-            store.bulk_load(synthetic(n), RdfFormat.N_TRIPLES, to_graph=NamedNode(f"{BASE}graph/bench"))
-            store.optimize()
-            base = median_seconds(lambda: compute_statistics(store))
-            totals = median_seconds(lambda: compute_statistics(store, BASE))
-            dumps = median_seconds(lambda: write_dumps(store, work))
-            size = sum(d.bytes for d in write_dumps(store, work))
-            print(f"| {len(store):,} | {base:.2f} s | {totals:.2f} s | {dumps:.2f} s | {size / 1e6:.0f} MB |")
+            print(measure(n, work))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

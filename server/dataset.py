@@ -124,16 +124,16 @@ def _description_response(request: Request, media: conneg.MediaType) -> Response
     if media is conneg.HTML:
         stats = version.statistics
         classes = sorted(stats.get("classes", {}).items(), key=lambda item: (-item[1], item[0]))
-        browse = [
-            (label, stats.get("classes", {}).get(cls, 0),
-             linker.path("/queries/resources-by-type") + "?" + urlencode({"type": cls}))
-            for label, cls in BROWSE
-        ]
+        def browse_href(cls: str) -> str:
+            return linker.path("/queries/resources-by-type") + "?" + urlencode({"type": cls})
+
+        browse = [(label, stats.get("classes", {}).get(cls, 0), browse_href(cls)) for label, cls in BROWSE]
         return render(request, "dataset.html", {
             "version": version,
             "stats": stats,
             "classes": classes,
             "browse": browse,
+            "browse_href": browse_href,
             "compact": compact,
             "href": linker.href,
             "title": TITLE,
