@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.iris import IriMinter
-from healthgraph.graph.queries import load_named_queries
+from healthgraph.graph.queries import QueryFileError, load_named_queries, read_named_query
 from healthgraph.graph.versions import VersionedStore
 from healthgraph.server.settings import Settings
 
@@ -130,6 +131,7 @@ TESTED: dict[str, Callable[[Settings], None]] = {
     name.removeprefix("test_").replace("_", "-"): function
     for name, function in list(globals().items()) if name.startswith("test_")
 }
+# (tests defined below TESTED are not named after a query)
 
 
 def test_every_named_query_has_a_test(settings: Settings) -> None:
@@ -143,3 +145,15 @@ def test_query_text_runs_as_it_is_with_its_defaults(settings: Settings, name: st
     query = load_named_queries(settings.queries_dir)[name]
     store = CurrentVersion(VersionedStore(settings.state_dir)).snapshot().store
     assert store.select(query.text)
+
+
+def test_paginate_header_is_checked(tmp_path: Path) -> None:
+    body = "#+ title: t\n#+ paginate: {}\nSELECT ?s WHERE {{ ?s ?p ?o }}\n"
+    (tmp_path / "good.rq").write_text(body.format(10), encoding="utf-8")
+    query = read_named_query(tmp_path / "good.rq")
+    assert query.paginate == 10
+    assert query.page_text(3).endswith("LIMIT 10 OFFSET 20\n")
+    assert query.next_page_probe(3).endswith("LIMIT 1 OFFSET 30\n")
+    (tmp_path / "bad.rq").write_text(body.format("lots"), encoding="utf-8")
+    with pytest.raises(QueryFileError, match="paginate"):
+        read_named_query(tmp_path / "bad.rq")

@@ -188,3 +188,9 @@ def test_every_iri_under_the_base_that_is_not_a_resource_dereferences(client: Te
         graph = rdflib.Graph().parse(data=data.text, format="turtle")
         assert (rdflib.URIRef(iri), None, None) in graph, path
     assert client.get("/catalog", follow_redirects=False).headers["location"] == "/dataset"
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    head = client.head("/doc/country/mw.ttl")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == client.get("/doc/country/mw.ttl").headers["etag"]
