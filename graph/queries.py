@@ -34,6 +34,7 @@ from healthgraph.graph.iris import (
     check_slug,
 )
 from healthgraph.graph.namespaces import XSD
+from healthgraph.graph.sparql_form import query_form
 from healthgraph.graph.store import Term
 from pyoxigraph import Literal, NamedNode
 
@@ -139,6 +140,31 @@ class NamedQuery:
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     header: Mapping[str, Any] = field(default_factory=dict)
+    paginate: int | None = None
+    """Rows per page when the header declares `paginate: N` (the query then has no LIMIT)."""
+
+    @property
+    def form(self) -> str | None:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        return query_form(self.text)
+
+    def page_text(self, page: int) -> str:
+        """The query text for page `page` (1-based) of a paginated query.
+
+        The solution modifiers are appended after the query's own ORDER BY; they are integers
+        computed here, never request text.
+        """
+        if self.paginate is None:
+            return self.text
+        if page < 1:
+            raise ValueError("pages start at 1")
+        return f"{self.text}\nLIMIT {self.paginate} OFFSET {(page - 1) * self.paginate}\n"
+
+    def next_page_probe(self, page: int) -> str:
+        """A query with a row when page `page + 1` has any (LIMIT 1 at its first row)."""
+        if self.paginate is None:
+            raise ValueError(f"{self.name} is not paginated")
+        return f"{self.text}\nLIMIT 1 OFFSET {page * self.paginate}\n"
 
     def bindings(self, minter: IriMinter, values: Mapping[str, str]) -> dict[str, Term]:
         """Checked RDF terms for the given values, defaults filled in."""
@@ -194,6 +220,11 @@ def read_named_query(path: Path) -> NamedQuery:
                 required=bool(spec.get("required", default is None)),
             )
         )
+    paginate = header.get("paginate")
+    if paginate is not None and (not isinstance(paginate, int) or paginate < 1):
+        raise QueryFileError(f"{path}: paginate must be a positive integer, got {paginate!r}")
+    if paginate is not None and "page" in {p.name for p in parameters}:
+        raise QueryFileError(f"{path}: a paginated query cannot have a parameter named 'page'")
     return NamedQuery(
         name=path.stem,
         title=str(header["title"]),
@@ -203,6 +234,7 @@ def read_named_query(path: Path) -> NamedQuery:
         tags=tuple(header.get("tags") or ()),
         parameters=tuple(parameters),
         header=header,
+        paginate=paginate,
     )
 
 

@@ -4,7 +4,8 @@ Layout under the state directory::
 
     CURRENT                      {"version": "<id>"}  replaced atomically (os.replace)
     versions/<id>/store/         the pyoxigraph store, never written after the switch
-    versions/<id>/version.json   build time, sources, statistics
+    versions/<id>/version.json   build time, sources, statistics, dumps (size, SHA-256)
+    versions/<id>/dumps/         the whole graph as downloads (graph/dumps.py)
     versions/.building-<id>/     a build in progress (or a killed one, removed next time)
     build.lock                   one build at a time (flock)
 
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from healthgraph.graph import ntriples as nt
+from healthgraph.graph.dumps import Dump, write_dumps
 from healthgraph.graph.inference import materialise
 from healthgraph.graph.namespaces import DCTERMS, HG, PROV, RDF, RDFS, VOID, XSD
 from healthgraph.graph.sources import Source
@@ -57,6 +59,7 @@ class VersionInfo:
     built_at: datetime
     statistics: dict[str, Any] = field(default_factory=dict)
     sources: list[dict[str, str]] = field(default_factory=list)
+    dumps: list[Dump] = field(default_factory=list)
 
     @property
     def store_path(self) -> Path:
@@ -75,6 +78,7 @@ class VersionInfo:
             built_at=datetime.fromisoformat(meta["built_at"]),
             statistics=meta.get("statistics", {}),
             sources=meta.get("sources", []),
+            dumps=[Dump.from_json(dump) for dump in meta.get("dumps", [])],
         )
 
 
@@ -86,6 +90,7 @@ class BuildOptions:
     metadata_graph: str
     validate: bool = True
     optimize: bool = True
+    dumps: bool = True
 
 
 def _new_version_id() -> str:
@@ -241,9 +246,12 @@ class VersionedStore:
         if options.validate and options.shapes:
             require_conformance(store, options.shapes)
             progress("data conforms to the SHACL shapes")
-        statistics = compute_statistics(store)
+        statistics = compute_statistics(store, options.base_iri)
         if options.optimize:
             store.optimize()
+        dumps = write_dumps(store, building) if options.dumps else []
+        if dumps:
+            progress(f"wrote {len(dumps)} dumps")
         store.flush()
         del store
         info = {
@@ -251,6 +259,7 @@ class VersionedStore:
             "built_at": datetime.now(UTC).isoformat(),
             "statistics": statistics,
             "sources": described,
+            "dumps": [dump.as_json() for dump in dumps],
         }
         meta_path = building / "version.json"
         meta_path.write_text(json.dumps(info, indent=1, sort_keys=True), encoding="utf-8")

@@ -8,7 +8,7 @@ from healthgraph.graph.boards import UnknownBoardError
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.search import FilterError
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
-from healthgraph.server import graphql, sparql, ui
+from healthgraph.server import dataset, graphql, ontology, queries_api, resources, sparql, ui
 from healthgraph.server.errors import HttpError
 from healthgraph.server.pages import STATIC_DIR, render
 from healthgraph.server.settings import Settings
@@ -89,6 +89,10 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
         Route("/healthz", healthz),
         *ui.routes(),
         *graphql.routes(settings, lambda: services.current.snapshot().store),
+        *resources.routes(),
+        *ontology.routes(),
+        *dataset.routes(),
+        *queries_api.routes(),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [

@@ -32,9 +32,23 @@ RDF_XML: Final = MediaType("rdfxml", "application/rdf+xml", ("application/xml",)
 N_QUADS: Final = MediaType("nquads", "application/n-quads", (), "nq")
 TRIG: Final = MediaType("trig", "application/trig", (), "trig")
 HTML: Final = MediaType("html", "text/html", ("application/xhtml+xml",), "html")
+JSON: Final = MediaType("json", "application/json", (), "json")
 
 SOLUTION_FORMATS: Final = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 GRAPH_FORMATS: Final = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUADS, TRIG)
+
+RESOURCE_FORMATS: Final = (HTML, TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
+"""What a linked-data resource (/id, /doc, /dataset, /.well-known/void) is offered as; HTML first."""
+
+RDFLIB_GRAPH_FORMATS: Final[dict[str, str]] = {
+    TURTLE.name: "turtle",
+    N_TRIPLES.name: "nt",
+    JSON_LD.name: "json-ld",
+    RDF_XML.name: "xml",
+    N_QUADS.name: "nquads",
+    TRIG.name: "trig",
+}
+"""rdflib's serializer name for each graph format (small graphs serialised in Python)."""
 
 ENGINE_SOLUTION_FORMATS: Final[dict[str, QueryResultsFormat]] = {
     SPARQL_JSON.name: QueryResultsFormat.JSON,
@@ -107,6 +121,25 @@ def negotiate(accept: str | None, offers: tuple[MediaType, ...]) -> MediaType | 
         if q > 0 and score > best_score:
             best, best_score = offer, score
     return best
+
+
+def by_suffix(path: str, offers: tuple[MediaType, ...]) -> tuple[str, MediaType | None]:
+    """'/doc/x.ttl' -> ('/doc/x', TURTLE); a path without a known suffix is returned as it is."""
+    stem, dot, suffix = path.rpartition(".")
+    if dot and "/" not in suffix:
+        for offer in offers:
+            if suffix.lower() in (offer.suffix, offer.name):
+                return stem, offer
+    return path, None
+
+
+def with_charset(media_type: str) -> str:
+    """A Content-Type value: text and JSON/XML types get `; charset=utf-8`."""
+    if "charset=" not in media_type and (
+        media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    ):
+        return media_type + "; charset=utf-8"
+    return media_type
 
 
 def by_name(name: str, offers: tuple[MediaType, ...]) -> MediaType | None:

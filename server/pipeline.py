@@ -40,6 +40,7 @@ def build_options(settings: Settings, *, validate: bool = True) -> BuildOptions:
         inferred_graph=minter.inferred_graph,
         metadata_graph=minter.metadata_graph,
         validate=validate,
+        dumps=settings.build_dumps,
     )
 
 

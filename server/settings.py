@@ -53,6 +53,9 @@ class Settings:
     """HEALTHGRAPH_GRAPHQL_MAX_ALIASES: most aliases a GraphQL document may use."""
     graphql_max_page_size: int = 100
     """HEALTHGRAPH_GRAPHQL_MAX_PAGE_SIZE: largest `first` of a GraphQL connection (at most 100)."""
+    build_dumps: bool = True
+    """HEALTHGRAPH_BUILD_DUMPS: write the download files (N-Quads gzip, Turtle, JSON-LD) with
+    each store version; `false` skips them (faster builds of very large graphs, no /dumps)."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or not self.base_iri.startswith(("http://", "https://")):
@@ -87,10 +90,18 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True,
+             "0": False, "false": False, "no": False, "off": False}
+
+
 def _cast(type_name: object, raw: str) -> object:
     text = str(type_name)
     if "Path" in text:
         return Path(raw)
+    if text == "bool":
+        if raw.strip().lower() not in _BOOLEANS:
+            raise ValueError("expected true or false")
+        return _BOOLEANS[raw.strip().lower()]
     if text == "int":
         return int(raw)
     if text == "float":

@@ -13,6 +13,7 @@ from healthgraph.graph.current import CurrentVersion, Snapshot
 from healthgraph.graph.iris import SLUG_PATTERN, IriMinter
 from healthgraph.graph.namespaces import HG, PREFIXES
 from healthgraph.graph.queries import load_named_queries
+from healthgraph.server.dataset import access_points, dataset_jsonld
 from healthgraph.server.pages import render
 from healthgraph.server.settings import Settings
 from markupsafe import Markup
@@ -52,8 +53,10 @@ async def home(request: Request) -> Response:
         "triples": int(stats.get("triples", 0)),
     }
     board_links = await run_in_threadpool(boards.boards, snapshot.store)
+    described = dataset_jsonld(snapshot.version, _settings.base_iri, access_points(request))
     return render(request, "home.html", {
         "version": snapshot.version, "counts": counts, "boards": board_links,
+        "dataset_jsonld": _json_for_script(described),
     })
 
 
