@@ -113,3 +113,12 @@ def potential_collaborators(store: Store, key: str, limit: int = 10) -> list[Col
         )
         for row in rows[:limit]
     ]
+
+
+def label_of(store: Store, key: str) -> str:
+    """The name of partnership `key` (`UnknownPartnershipError`)."""
+    literal = _checked_key(store, key)
+    rows = store.select(sparql_prefixes() + """
+        SELECT ?key ?label WHERE { ?p hg:key ?key ; a hg:Partnership ; rdfs:label ?label }
+        LIMIT 1""", {"key": literal})
+    return text(rows[0], "label") if rows else key

@@ -36,6 +36,10 @@ def _load(settings: Settings, args: argparse.Namespace) -> int:
 def _validate(settings: Settings, args: argparse.Namespace) -> int:
     """Read and map every input file without building a version."""
     progress = Progress()
+    if args.duplicates:
+        for line in pipeline.duplicates_report(settings, progress):
+            print(line)
+        return 0
     for source in pipeline.collect_sources(settings):
         size = sum(len(chunk) for chunk in source.chunks())
         progress(f"{source.path.name}: ok ({size} bytes of RDF)")
@@ -87,7 +91,9 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="healthgraph", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("load", help="build a new store version from the data directory")
-    commands.add_parser("validate", help="check every input file without building")
+    validate = commands.add_parser("validate", help="check every input file without building")
+    validate.add_argument("--duplicates", action="store_true",
+                          help="print the probable duplicates in the input files (nothing is merged)")
     serve = commands.add_parser("serve", help="serve the current version (built on first start)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
