@@ -11,6 +11,7 @@ from healthgraph.graph.similarity import UnknownPartnershipError
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
 from healthgraph.server import (
     collaborate,
+    contribute,
     dataset,
     graphql,
     ontology,
@@ -112,6 +113,7 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
         *dataset.routes(),
         *queries_api.routes(),
         *collaborate.routes(),
+        *contribute.routes(),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
@@ -132,6 +134,7 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
             FilterError: bad_filter,
             UnknownBoardError: unknown_board,
             UnknownPartnershipError: unknown_partnership,
+            **contribute.EXCEPTION_HANDLERS,
         },
     )
     app.state.services = services

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -12,9 +13,11 @@ from healthgraph.graph.queries import ParameterError, load_named_queries
 from healthgraph.graph.store import QuerySyntaxError
 from healthgraph.graph.validation import ShapeViolationError
 from healthgraph.graph.versions import NoCurrentVersionError
+from healthgraph.loaders.contributions import ProposalError
 from healthgraph.loaders.errors import LoadError
 from healthgraph.server import pipeline
 from healthgraph.server.settings import Settings, SettingsError
+from healthgraph.server.submissions import SubmissionStateError, UnknownSubmissionError
 
 
 class Progress:
@@ -80,6 +83,31 @@ def _query(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _submissions(settings: Settings, args: argparse.Namespace) -> int:
+    """The review queue of /contribute: list, show, approve, reject."""
+    from healthgraph.server import review
+
+    if args.action == "list":
+        found = review.queue(settings).list(args.status)
+        for item in found:
+            print(f"{item.id}  {item.status:<8}  {item.submitted_at}  {item.kind:<10}  {item.partnership}")
+        print(f"{len(found)} submission(s)", file=sys.stderr)
+        return 0
+    if not args.id:
+        raise SettingsError(f"submissions {args.action} needs a submission id")
+    if args.action == "show":
+        print(json.dumps(review.queue(settings).get(args.id).as_json(), indent=1, ensure_ascii=False))
+        return 0
+    if args.action == "approve":
+        approved = review.approve(settings, args.id, args.note)
+        print(f"{approved.id} approved: {approved.row['correction_of'] or approved.row['key']} "
+              f"is in {settings.data_dir / 'contributions.csv'}; `healthgraph load` publishes it")
+        return 0
+    rejected = review.reject(settings, args.id, args.note)
+    print(f"{rejected.id} rejected")
+    return 0
+
+
 def _param(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -101,10 +129,17 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("name")
     query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     query.add_argument("--format", default="csv", help="json, xml, csv, tsv, turtle, ...")
+    submissions = commands.add_parser("submissions", help="review the proposals sent to /contribute")
+    submissions.add_argument("action", choices=["list", "show", "approve", "reject"])
+    submissions.add_argument("id", nargs="?", help="submission id (show, approve, reject)")
+    submissions.add_argument("--status", choices=["pending", "approved", "rejected"],
+                             help="list only these")
+    submissions.add_argument("--note", default="", help="a note kept with the decision")
     return top
 
 
-HANDLERS = {"load": _load, "validate": _validate, "serve": _serve, "query": _query}
+HANDLERS = {"load": _load, "validate": _validate, "serve": _serve, "query": _query,
+            "submissions": _submissions}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (ShapeViolationError, SettingsError, ParameterError, QuerySyntaxError,
-            NoCurrentVersionError) as error:
+            NoCurrentVersionError, ProposalError, UnknownSubmissionError,
+            SubmissionStateError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
