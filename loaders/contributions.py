@@ -19,7 +19,13 @@ from typing import Final
 from healthgraph.graph.iris import slugify
 from healthgraph.graph.namespaces import HG, ORG, RDF, SCHEMA
 from healthgraph.graph.validation import check_shapes
-from healthgraph.loaders.csv_map import COLUMNS, CONTRIBUTION_COLUMNS, CsvDataset, _Index
+from healthgraph.loaders.csv_map import (
+    COLUMNS,
+    CONTRIBUTION_COLUMNS,
+    CsvDataset,
+    _Index,
+    corrected_values,
+)
 from healthgraph.loaders.csv_table import Row
 from healthgraph.loaders.errors import LoadError
 from healthgraph.loaders.normalise import (
@@ -90,6 +96,7 @@ def _clean(fields: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]
             raw = ""
         if not isinstance(raw, str):
             errors[name] = "must be text"
+            values[name] = ""
             continue
         value = " ".join(raw.split()) if name != "summary" else raw.strip()
         if len(value) > MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH):
@@ -193,8 +200,7 @@ def _mapped_row(dataset: CsvDataset, row: dict[str, str]) -> dict[str, str]:
         return row
     for original in dataset.rows("partnerships"):
         if original["key"] == row["correction_of"]:
-            merged = dict(original.values)
-            merged.update({c: row[c] for c in COLUMNS["partnerships"] if c != "key" and row[c]})
+            merged = corrected_values(original.values, row)
             return {**row, **merged, "key": row["correction_of"]}
     raise ProposalError({"partnership": "no partnership has this key"})
 

@@ -194,9 +194,7 @@ class CsvDataset:
         for row in rows:
             values = dict(row.values)
             for correction in corrections.get(row["key"], []):
-                values.update({column: correction.values[column]
-                               for column in COLUMNS["partnerships"]
-                               if column != "key" and correction[column]})
+                values.update(corrected_values(values, correction.values))
             yield Row(row.path, row.line, values) if values != row.values else row
 
     # -- first pass --------------------------------------------------------------------
@@ -654,6 +652,21 @@ class CsvDataset:
             if agent:
                 yield nt.triple(iri, link, nt.iri(agent))
             yield nt.triple(iri, name_property, nt.literal(name))
+
+
+def corrected_values(original: dict[str, str], correction: dict[str, str]) -> dict[str, str]:
+    """A partnership row with a correction's non-empty columns applied. The correction's source
+    page joins `other_sources`; the row keeps its own `source_url`."""
+    values = dict(original)
+    for column in COLUMNS["partnerships"]:
+        new = correction.get(column, "").strip()
+        if not new or column in {"key", "source_url", "other_sources"}:
+            continue
+        values[column] = new
+    extra = correction.get("source_url", "").strip()
+    if extra and extra not in values.get("other_sources", "").split():
+        values["other_sources"] = " ".join(filter(None, [values.get("other_sources", ""), extra]))
+    return values
 
 
 def _entity(iri: str, classes: list[str], label: str, row: Row, *, summary: str = "") -> Triples:

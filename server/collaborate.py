@@ -4,7 +4,7 @@ board's "Get involved" page. Each handler calls one graph/ function in the threa
 
 from __future__ import annotations
 
-from healthgraph.graph import duplicates, get_involved, similarity
+from healthgraph.graph import duplicates, get_involved, provenance, similarity
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.store import Store
 from healthgraph.server.pages import render
@@ -27,6 +27,7 @@ def related_context(store: Store, key: str) -> dict[str, object]:
     return {
         "similar": similarity.similar(store, key, RELATED_LIMIT),
         "collaborators": similarity.potential_collaborators(store, key, RELATED_LIMIT),
+        "submissions": provenance.submissions_of(store, key),
     }
 
 

@@ -137,7 +137,7 @@ class SubmissionQueue:
         with self._connect() as db:
             row = db.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
         if row is None:
-            raise UnknownSubmissionError(submission_id)
+            raise UnknownSubmissionError(f"no submission has the id {submission_id!r}")
         return _submission(row)
 
     def list(self, status: str | None = None) -> list[Submission]:
@@ -159,7 +159,7 @@ class SubmissionQueue:
             try:
                 found = db.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
                 if found is None:
-                    raise UnknownSubmissionError(submission_id)
+                    raise UnknownSubmissionError(f"no submission has the id {submission_id!r}")
                 if found["status"] != "pending":
                     raise SubmissionStateError(f"submission {submission_id} is already {found['status']}")
                 db.execute(
