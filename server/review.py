@@ -52,7 +52,12 @@ def check(settings: Settings, fields: Mapping[str, object]) -> Proposal:
 
 
 def submit(settings: Settings, fields: Mapping[str, object], token: str = "") -> Submission:
-    """Check a proposal and queue it for review (never into the store)."""
+    """Check a proposal and queue it for review (never into the store). A form token seen
+    before answers with its submission, without checking again."""
+    if token:
+        earlier = queue(settings).find_token(token)
+        if earlier is not None:
+            return earlier
     proposal = check(settings, fields)
     text_fields = {k: v for k, v in fields.items() if isinstance(v, str)}
     return queue(settings).add(proposal, text_fields, token)

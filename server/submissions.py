@@ -133,6 +133,12 @@ class SubmissionQueue:
                 raise
         return _submission(row)
 
+    def find_token(self, token: str) -> Submission | None:
+        """The submission sent with this form token, if any."""
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM submissions WHERE token = ?", (token,)).fetchone()
+        return None if row is None else _submission(row)
+
     def get(self, submission_id: str) -> Submission:
         with self._connect() as db:
             row = db.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
