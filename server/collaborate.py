@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from healthgraph.graph import duplicates, get_involved, provenance, similarity
 from healthgraph.graph.current import CurrentVersion
+from healthgraph.graph.iris import SLUG_PATTERN, IriMinter
 from healthgraph.graph.store import Store
 from healthgraph.server.pages import render
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +30,19 @@ def related_context(store: Store, key: str) -> dict[str, object]:
         "collaborators": similarity.potential_collaborators(store, key, RELATED_LIMIT),
         "submissions": provenance.submissions_of(store, key),
     }
+
+
+def partnership_sections(store: Store, base_iri: str, iri: str) -> dict[str, object]:
+    """The related sections for the linked-data page of `iri` when it is a partnership (the
+    keys `_related.html` reads), else nothing."""
+    prefix = IriMinter(base_iri).partnership("x")[:-1]
+    key = iri.removeprefix(prefix)
+    if not iri.startswith(prefix) or not SLUG_PATTERN.match(key):
+        return {}
+    try:
+        return {"related_key": key, **related_context(store, key)}
+    except similarity.UnknownPartnershipError:
+        return {}
 
 
 async def related(request: Request) -> Response:

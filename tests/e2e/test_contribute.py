@@ -105,10 +105,12 @@ def test_share_your_work_from_form_to_the_next_build(page: Page, contrib: tuple[
     assert f"{submission_id} approved" in _cli(settings, "submissions", "approve", submission_id)
     _cli(settings, "load")
 
-    # its page, with the submission as provenance
-    page.goto(url + f"/partnerships/{KEY}/related")
+    # its page (the linked-data page its IRI redirects to), with the submission as provenance
+    page.goto(url + f"/id/partnership/{KEY}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Lanarkshire - Chitambo eye link")
     expect(page.locator(f"#submission-{submission_id}")).to_contain_text(f"Submission {submission_id}")
+    expect(page.locator("ol.similar")).to_contain_text("Friends of Chitambo")
+    screenshot(page, "contributed-partnership")
     # in search
     page.goto(url + "/partnerships?q=Lanarkshire")
     expect(page.locator("ol.results")).to_contain_text("Lanarkshire - Chitambo eye link")

@@ -19,6 +19,24 @@ def test_related_page_lists_similar_partnerships_and_collaborators(client: TestC
     assert "place: Chitambo Hospital" in text
 
 
+def test_the_partnership_page_shows_similar_partnerships_and_collaborators(client: TestClient) -> None:
+    response = client.get("/doc/partnership/friends-of-chitambo", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert 'id="similar-partnerships"' in response.text
+    assert 'id="potential-collaborators"' in response.text
+    assert 'href="/contribute?partnership=friends-of-chitambo"' in response.text
+    other = client.get("/doc/organisation/nhs-lanarkshire", headers={"Accept": "text/html"})
+    assert other.status_code in (200, 404) and 'id="similar-partnerships"' not in other.text
+
+
+def test_the_named_queries_are_served(client: TestClient) -> None:
+    response = client.get("/queries/similar-partnerships",
+                          headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    keys = {b["similarKey"]["value"] for b in response.json()["results"]["bindings"]}
+    assert "foch-chitambo-health-partnership" in keys
+
+
 def test_related_page_of_an_unknown_partnership_is_a_404(client: TestClient) -> None:
     assert client.get("/partnerships/no-such-thing/related").status_code == 404
     assert client.get("/partnerships/Not%20a%20key/related").status_code == 404
