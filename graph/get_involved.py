@@ -32,7 +32,7 @@ class GetInvolved:
 
 
 _PROGRAMMES = """
-SELECT ?programme ?key ?label ?summary ?url
+SELECT ?board ?programme ?key ?label ?summary ?url
        (GROUP_CONCAT(DISTINCT STR(?funderName); separator=" | ") AS ?funders)
        (COUNT(DISTINCT ?p) AS ?partnerships) (MAX(?mine) AS ?ours)
 WHERE {
@@ -56,8 +56,8 @@ def programmes(store: Store, board_iri: str) -> list[Programme]:
     """Programmes and funds that pay for partnership work; those funding the board's own
     partnerships first, then by how many partnerships they fund."""
     rows = store.select(
-        sparql_prefixes() + _PROGRAMMES.replace("SELECT ?programme", "SELECT ?board ?programme", 1),
-        {"board": NamedNode(board_iri)},
+        sparql_prefixes() + _PROGRAMMES,
+        {"board": NamedNode(board_iri)},  # substituted: ?board is projected
     )
     return [
         Programme(
