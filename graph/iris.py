@@ -86,6 +86,10 @@ class IriMinter:
         """A role held once in a board, e.g. its Global Citizenship Lead Champion."""
         return f"{board_iri}/post/{check_slug(role)}"
 
+    def submission(self, submission_id: str) -> str:
+        """A contribution proposed through /contribute (its PROV entity)."""
+        return f"{self.base}id/submission/{check_slug(submission_id)}"
+
     def source_graph(self, name: str) -> str:
         """The named graph holding what one source file said."""
         return f"{self.base}graph/{check_slug(name)}"

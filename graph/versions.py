@@ -6,6 +6,7 @@ Layout under the state directory::
     versions/<id>/store/         the pyoxigraph store, never written after the switch
     versions/<id>/version.json   build time, sources, statistics, dumps (size, SHA-256)
     versions/<id>/dumps/         the whole graph as downloads (graph/dumps.py)
+    versions/<id>/duplicates.json  probable duplicates found by the build (graph/duplicates.py)
     versions/.building-<id>/     a build in progress (or a killed one, removed next time)
     build.lock                   one build at a time (flock)
 
@@ -32,10 +33,12 @@ from typing import Any
 
 from healthgraph.graph import ntriples as nt
 from healthgraph.graph.dumps import Dump, write_dumps
+from healthgraph.graph.duplicates import write_report as write_duplicates_report
 from healthgraph.graph.inference import materialise
 from healthgraph.graph.namespaces import DCTERMS, HG, PROV, RDF, RDFS, VOID, XSD
 from healthgraph.graph.sources import Source
 from healthgraph.graph.statistics import compute_statistics
+from healthgraph.graph.store import EmbeddedStore
 from healthgraph.graph.streams import ChunkReader, batched_text, binary_stream
 from healthgraph.graph.validation import require_conformance
 from pyoxigraph import NamedNode, RdfFormat, Store
@@ -247,6 +250,8 @@ class VersionedStore:
             require_conformance(store, options.shapes)
             progress("data conforms to the SHACL shapes")
         statistics = compute_statistics(store, options.base_iri)
+        duplicates = write_duplicates_report(EmbeddedStore(store), building)
+        progress(f"{len(duplicates)} probable duplicates reported")
         if options.optimize:
             store.optimize()
         dumps = write_dumps(store, building) if options.dumps else []

@@ -10,12 +10,26 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
 from healthgraph.graph import ntriples as nt
 from healthgraph.graph.iris import InvalidKeyError, IriMinter, slugify
-from healthgraph.graph.namespaces import DCTERMS, FOAF, HG, ORG, OWL, RDF, RDFS, SCHEMA, SKOS, WD
+from healthgraph.graph.namespaces import (
+    DCTERMS,
+    FOAF,
+    HG,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+    XSD,
+)
 from healthgraph.graph.sources import Source
 from healthgraph.loaders.csv_table import Row, read_table
 from healthgraph.loaders.errors import LoadError
@@ -53,6 +67,14 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "posts": ("board_key", "role_key", "contact_route", "source_url"),
     "guidance": ("subject_key", "subject_kind", "document_key", "source_url"),
 }
+CONTRIBUTION_COLUMNS: Final = (
+    *COLUMNS["partnerships"], "members", "correction_of", "submission", "submitted_at",
+    "approved_at",
+)
+"""contributions.csv: approved submissions (loaders/contributions.py). A row is a partnership
+row, its members as `organisation-key:role; ...`, and when and as what it was submitted and
+approved. A row with `correction_of` changes the non-empty columns of that partnership."""
+COLUMNS["contributions"] = CONTRIBUTION_COLUMNS
 LOAD_ORDER: Final = tuple(COLUMNS)
 
 ORGANISATION_CLASSES: Final[dict[str, str]] = {
@@ -107,6 +129,7 @@ class CsvDataset:
         self.directory = directory
         self.minter = minter
         self._index: _Index | None = None
+        self._contributions: list[Row] | None = None
 
     def path(self, name: str) -> Path:
         return self.directory / f"{name}.csv"
@@ -132,6 +155,7 @@ class CsvDataset:
             "memberships": self._memberships,
             "posts": self._posts,
             "guidance": self._guidance,
+            "contributions": self._contributions_graph,
         }
         return [
             Source(
@@ -146,7 +170,32 @@ class CsvDataset:
         ]
 
     def rows(self, name: str) -> Iterator[Row]:
+        if name == "contributions":
+            return iter(self.contributions())
+        if name == "partnerships":
+            return self._corrected(read_table(self.path(name), COLUMNS[name]))
         return read_table(self.path(name), COLUMNS[name])
+
+    def contributions(self) -> list[Row]:
+        """The approved contributions, read once per dataset (so both passes of a build see
+        the same rows even if one is approved meanwhile)."""
+        if self._contributions is None:
+            path = self.path("contributions")
+            self._contributions = list(read_table(path, COLUMNS["contributions"])) \
+                if path.exists() else []
+        return self._contributions
+
+    def _corrected(self, rows: Iterator[Row]) -> Iterator[Row]:
+        """Partnership rows with the approved corrections applied (non-empty columns win)."""
+        corrections: dict[str, list[Row]] = {}
+        for row in self.contributions():
+            if row["correction_of"]:
+                corrections.setdefault(row["correction_of"], []).append(row)
+        for row in rows:
+            values = dict(row.values)
+            for correction in corrections.get(row["key"], []):
+                values.update(corrected_values(values, correction.values))
+            yield Row(row.path, row.line, values) if values != row.values else row
 
     # -- first pass --------------------------------------------------------------------
 
@@ -201,6 +250,14 @@ class CsvDataset:
                 key = self._unique(row, "key", index.role_iri)
                 index.role_iri[key] = self._mint(row, "key", minter.role)
         for row in self.rows("partnerships"):
+            key = self._unique(row, "key", index.partnership_iri)
+            index.partnership_iri[key] = self._mint(row, "key", minter.partnership)
+        for row in self.contributions():
+            if row["correction_of"]:
+                if row["correction_of"] not in index.partnership_iri:
+                    raise row.error("correction_of", "unknown partnership", value=row["correction_of"],
+                                    expected="a key from partnerships.csv")
+                continue
             key = self._unique(row, "key", index.partnership_iri)
             index.partnership_iri[key] = self._mint(row, "key", minter.partnership)
         return index
@@ -338,75 +395,136 @@ class CsvDataset:
     def _partnerships(self, index: _Index) -> Triples:
         themes: set[str] = set()
         for row in self.rows("partnerships"):
-            iri = index.partnership_iri[row["key"]]
-            yield from _entity(iri, [f"{HG}Partnership"], row["name"], row, summary=row["summary"])
-            yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
-            places: list[str] = []
-            for country in self._countries_in(index, row, "countries", places=places):
-                yield nt.triple(iri, f"{HG}country", nt.iri(country))
-            places.extend(split_list(row["places"]))
-            for place in dict.fromkeys(places):
-                yield nt.triple(iri, f"{HG}place", nt.literal(place))
-            yield from self._dates(row, iri)
-            if row["status"]:
-                yield nt.triple(iri, f"{HG}status", nt.literal(row["status"]))
-            for theme in split_list(row["themes"]):
-                slug = slugify(theme)
-                if not slug:
-                    raise row.error("themes", "a theme has no letters or digits", value=theme)
-                yield nt.triple(iri, f"{HG}theme", nt.iri(self.minter.theme(slug)))
-                if slug not in themes:
-                    themes.add(slug)
-                    yield from _theme(self.minter.theme(slug), theme)
-            for name in split_list(row["programme"]):
-                programme = index.programme_by_name.get(normalise_name(name))
-                if programme:
-                    yield nt.triple(iri, f"{HG}programme", nt.iri(programme))
-                yield nt.triple(iri, f"{HG}programmeName", nt.literal(name))
-            yield from self._agents(index, iri, row["funder"], f"{SCHEMA}funder", f"{HG}funderName")
-            if row["amount"]:
-                yield from _amount(iri, row["amount"])
-            for url in row["other_sources"].split():
-                yield nt.triple(iri, f"{RDFS}seeAlso", nt.iri(self._url_value(row, "other_sources", url)))
+            yield from self.partnership(index, row, themes)
+
+    def partnership(self, index: _Index, row: Row, themes: set[str]) -> Triples:
+        """The triples of one partnership row (themes already written are in `themes`)."""
+        iri = index.partnership_iri[row["key"]]
+        yield from _entity(iri, [f"{HG}Partnership"], row["name"], row, summary=row["summary"])
+        yield nt.triple(iri, f"{HG}key", nt.literal(row["key"]))
+        places: list[str] = []
+        for country in self._countries_in(index, row, "countries", places=places):
+            yield nt.triple(iri, f"{HG}country", nt.iri(country))
+        places.extend(split_list(row["places"]))
+        for place in dict.fromkeys(places):
+            yield nt.triple(iri, f"{HG}place", nt.literal(place))
+        yield from self._dates(row, iri)
+        if row["status"]:
+            yield nt.triple(iri, f"{HG}status", nt.literal(row["status"]))
+        for theme in split_list(row["themes"]):
+            slug = slugify(theme)
+            if not slug:
+                raise row.error("themes", "a theme has no letters or digits", value=theme)
+            yield nt.triple(iri, f"{HG}theme", nt.iri(self.minter.theme(slug)))
+            if slug not in themes:
+                themes.add(slug)
+                yield from _theme(self.minter.theme(slug), theme)
+        for name in split_list(row["programme"]):
+            programme = index.programme_by_name.get(normalise_name(name))
+            if programme:
+                yield nt.triple(iri, f"{HG}programme", nt.iri(programme))
+            yield nt.triple(iri, f"{HG}programmeName", nt.literal(name))
+        yield from self._agents(index, iri, row["funder"], f"{SCHEMA}funder", f"{HG}funderName")
+        if row["amount"]:
+            yield from _amount(iri, row["amount"])
+        for url in row["other_sources"].split():
+            yield nt.triple(iri, f"{RDFS}seeAlso", nt.iri(self._url_value(row, "other_sources", url)))
 
     def _memberships(self, index: _Index) -> Triples:
         seen: set[tuple[str, str, str]] = set()
         linked: set[tuple[str, str]] = set()
         for row in self.rows("memberships"):
-            partnership_key, organisation_key = row["partnership_key"], row["organisation_key"]
-            partnership = index.partnership_iri.get(partnership_key)
-            if partnership is None:
-                raise row.error("partnership_key", "unknown partnership", value=partnership_key,
-                                expected="a key from partnerships.csv")
-            organisation = index.organisation_iri.get(organisation_key)
-            if organisation is None:
-                raise row.error("organisation_key", "unknown organisation", value=organisation_key,
-                                expected="a key from organisations.csv or boards.csv")
-            role = row["role"]
-            if role not in MEMBERSHIP_ROLES:
-                raise row.error("role", "unknown membership role", value=role,
-                                expected=_choices(MEMBERSHIP_ROLES))
-            key = (partnership_key, organisation_key, role)
-            if key in seen:
-                raise row.error("role", "duplicate membership", value=" / ".join(key),
-                                expected="each partnership, organisation and role once")
-            seen.add(key)
-            iri = self.minter.membership(partnership_key, organisation_key, role)
-            yield nt.triple(iri, f"{RDF}type", nt.iri(f"{ORG}Membership"))
-            yield nt.triple(iri, f"{ORG}organization", nt.iri(partnership))
-            yield nt.triple(iri, f"{ORG}member", nt.iri(organisation))
-            yield nt.triple(iri, f"{ORG}role", nt.iri(self.minter.role(role)))
-            yield nt.triple(iri, f"{DCTERMS}source", nt.iri(self._url(row, "source_url")))
-            yield nt.triple(organisation, f"{ORG}hasMembership", nt.iri(iri))
-            yield nt.triple(partnership, f"{HG}membership", nt.iri(iri))
-            if (partnership_key, organisation_key) not in linked:
-                linked.add((partnership_key, organisation_key))
-                yield nt.triple(partnership, f"{ORG}hasMember", nt.iri(organisation))
+            yield from self.membership(index, row, seen, linked)
+        yield from self.membership_roles()
+
+    def membership(
+        self, index: _Index, row: Row, seen: set[tuple[str, str, str]], linked: set[tuple[str, str]]
+    ) -> Triples:
+        """The triples of one membership row (`partnership_key`, `organisation_key`, `role`)."""
+        partnership_key, organisation_key = row["partnership_key"], row["organisation_key"]
+        partnership = index.partnership_iri.get(partnership_key)
+        if partnership is None:
+            raise row.error("partnership_key", "unknown partnership", value=partnership_key,
+                            expected="a key from partnerships.csv")
+        organisation = index.organisation_iri.get(organisation_key)
+        if organisation is None:
+            raise row.error("organisation_key", "unknown organisation", value=organisation_key,
+                            expected="a key from organisations.csv or boards.csv")
+        role = row["role"]
+        if role not in MEMBERSHIP_ROLES:
+            raise row.error("role", "unknown membership role", value=role,
+                            expected=_choices(MEMBERSHIP_ROLES))
+        key = (partnership_key, organisation_key, role)
+        if key in seen:
+            raise row.error("role", "duplicate membership", value=" / ".join(key),
+                            expected="each partnership, organisation and role once")
+        seen.add(key)
+        iri = self.minter.membership(partnership_key, organisation_key, role)
+        yield nt.triple(iri, f"{RDF}type", nt.iri(f"{ORG}Membership"))
+        yield nt.triple(iri, f"{ORG}organization", nt.iri(partnership))
+        yield nt.triple(iri, f"{ORG}member", nt.iri(organisation))
+        yield nt.triple(iri, f"{ORG}role", nt.iri(self.minter.role(role)))
+        yield nt.triple(iri, f"{DCTERMS}source", nt.iri(self._url(row, "source_url")))
+        yield nt.triple(organisation, f"{ORG}hasMembership", nt.iri(iri))
+        yield nt.triple(partnership, f"{HG}membership", nt.iri(iri))
+        if (partnership_key, organisation_key) not in linked:
+            linked.add((partnership_key, organisation_key))
+            yield nt.triple(partnership, f"{ORG}hasMember", nt.iri(organisation))
+
+    def membership_roles(self) -> Triples:
+        """The membership roles (lead, partner, ...) as org:Role resources."""
         for role in MEMBERSHIP_ROLES:
             role_iri = self.minter.role(role)
             yield nt.triple(role_iri, f"{RDF}type", nt.iri(f"{ORG}Role"))
             yield nt.triple(role_iri, f"{RDF}type", nt.iri(f"{HG}MembershipRole"))
             yield nt.triple(role_iri, f"{RDFS}label", nt.literal(role, language="en"))
+
+    def _contributions_graph(self, index: _Index) -> Triples:
+        """Approved submissions: new partnerships with their members, and for every
+        submission its PROV (submitted when, approved when, what it produced)."""
+        themes = {slugify(theme) for row in read_table(self.path("partnerships"),
+                                                       COLUMNS["partnerships"])
+                  for theme in split_list(row["themes"])}
+        seen: set[tuple[str, str, str]] = set()
+        linked: set[tuple[str, str]] = set()
+        for row in self.contributions():
+            key = row["correction_of"] or row["key"]
+            if not row["correction_of"]:
+                yield from self.partnership(index, row, themes)
+                for member in split_list(row["members"]):
+                    organisation, _, role = member.partition(":")
+                    yield from self.membership(index, Row(row.path, row.line, {
+                        "partnership_key": key, "organisation_key": organisation.strip(),
+                        "role": role.strip(), "source_url": row.values["source_url"],
+                    }), seen, linked)
+            yield from self._submission_provenance(index.partnership_iri[key], row)
+
+    def _submission_provenance(self, partnership: str, row: Row) -> Triples:
+        try:
+            submission = self.minter.submission(row["submission"])
+        except InvalidKeyError as error:
+            raise row.error("submission", str(error), value=row["submission"]) from error
+        approval = f"{submission}/approval"
+        times = {}
+        for column in ("submitted_at", "approved_at"):
+            try:
+                times[column] = datetime.fromisoformat(row[column]).isoformat()
+            except ValueError as error:
+                raise row.error(column, "not a date and time", value=row[column],
+                                expected="an ISO 8601 date-time") from error
+        label = f"Submission {row['submission']}"
+        yield nt.triple(submission, f"{RDF}type", nt.iri(f"{PROV}Entity"))
+        yield nt.triple(submission, f"{RDFS}label", nt.literal(label, language="en"))
+        yield nt.triple(submission, f"{PROV}generatedAtTime",
+                        nt.literal(times["submitted_at"], f"{XSD}dateTime"))
+        yield nt.triple(approval, f"{RDF}type", nt.iri(f"{PROV}Activity"))
+        yield nt.triple(approval, f"{RDFS}label", nt.literal(f"Approval of {label.lower()}",
+                                                             language="en"))
+        yield nt.triple(approval, f"{PROV}used", nt.iri(submission))
+        yield nt.triple(approval, f"{PROV}endedAtTime",
+                        nt.literal(times["approved_at"], f"{XSD}dateTime"))
+        yield nt.triple(partnership, f"{PROV}wasDerivedFrom", nt.iri(submission))
+        yield nt.triple(partnership, f"{PROV}wasGeneratedBy", nt.iri(approval))
 
     def _posts(self, index: _Index) -> Triples:
         for row in self.rows("posts"):
@@ -534,6 +652,21 @@ class CsvDataset:
             if agent:
                 yield nt.triple(iri, link, nt.iri(agent))
             yield nt.triple(iri, name_property, nt.literal(name))
+
+
+def corrected_values(original: dict[str, str], correction: dict[str, str]) -> dict[str, str]:
+    """A partnership row with a correction's non-empty columns applied. The correction's source
+    page joins `other_sources`; the row keeps its own `source_url`."""
+    values = dict(original)
+    for column in COLUMNS["partnerships"]:
+        new = correction.get(column, "").strip()
+        if not new or column in {"key", "source_url", "other_sources"}:
+            continue
+        values[column] = new
+    extra = correction.get("source_url", "").strip()
+    if extra and extra not in values.get("other_sources", "").split():
+        values["other_sources"] = " ".join(filter(None, [values.get("other_sources", ""), extra]))
+    return values
 
 
 def _entity(iri: str, classes: list[str], label: str, row: Row, *, summary: str = "") -> Triples:

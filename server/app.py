@@ -7,8 +7,19 @@ import logging
 from healthgraph.graph.boards import UnknownBoardError
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.search import FilterError
+from healthgraph.graph.similarity import UnknownPartnershipError
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
-from healthgraph.server import dataset, graphql, ontology, queries_api, resources, sparql, ui
+from healthgraph.server import (
+    collaborate,
+    contribute,
+    dataset,
+    graphql,
+    ontology,
+    queries_api,
+    resources,
+    sparql,
+    ui,
+)
 from healthgraph.server.errors import HttpError
 from healthgraph.server.pages import STATIC_DIR, render
 from healthgraph.server.settings import Settings
@@ -73,6 +84,14 @@ async def unknown_board(request: Request, exc: Exception) -> Response:
     }, status_code=404)
 
 
+async def unknown_partnership(request: Request, exc: Exception) -> Response:
+    return render(request, "error.html", {
+        "title": "No such partnership",
+        "message": f"No partnership has the key {str(exc)!r}.",
+        "back": "/partnerships",
+    }, status_code=404)
+
+
 async def no_version(request: Request, exc: Exception) -> Response:
     return JSONResponse(
         {"status": 503, "error": "Service Unavailable", "message": str(exc)},
@@ -93,6 +112,8 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
         *ontology.routes(),
         *dataset.routes(),
         *queries_api.routes(),
+        *collaborate.routes(),
+        *contribute.routes(),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
@@ -112,6 +133,8 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
             NoCurrentVersionError: no_version,
             FilterError: bad_filter,
             UnknownBoardError: unknown_board,
+            UnknownPartnershipError: unknown_partnership,
+            **contribute.EXCEPTION_HANDLERS,
         },
     )
     app.state.services = services

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -12,9 +13,11 @@ from healthgraph.graph.queries import ParameterError, load_named_queries
 from healthgraph.graph.store import QuerySyntaxError
 from healthgraph.graph.validation import ShapeViolationError
 from healthgraph.graph.versions import NoCurrentVersionError
+from healthgraph.loaders.contributions import ProposalError
 from healthgraph.loaders.errors import LoadError
 from healthgraph.server import pipeline
 from healthgraph.server.settings import Settings, SettingsError
+from healthgraph.server.submissions import SubmissionStateError, UnknownSubmissionError
 
 
 class Progress:
@@ -36,6 +39,10 @@ def _load(settings: Settings, args: argparse.Namespace) -> int:
 def _validate(settings: Settings, args: argparse.Namespace) -> int:
     """Read and map every input file without building a version."""
     progress = Progress()
+    if args.duplicates:
+        for line in pipeline.duplicates_report(settings, progress):
+            print(line)
+        return 0
     for source in pipeline.collect_sources(settings):
         size = sum(len(chunk) for chunk in source.chunks())
         progress(f"{source.path.name}: ok ({size} bytes of RDF)")
@@ -76,6 +83,31 @@ def _query(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _submissions(settings: Settings, args: argparse.Namespace) -> int:
+    """The review queue of /contribute: list, show, approve, reject."""
+    from healthgraph.server import review
+
+    if args.action == "list":
+        found = review.queue(settings).list(args.status)
+        for item in found:
+            print(f"{item.id}  {item.status:<8}  {item.submitted_at}  {item.kind:<10}  {item.partnership}")
+        print(f"{len(found)} submission(s)", file=sys.stderr)
+        return 0
+    if not args.id:
+        raise SettingsError(f"submissions {args.action} needs a submission id")
+    if args.action == "show":
+        print(json.dumps(review.queue(settings).get(args.id).as_json(), indent=1, ensure_ascii=False))
+        return 0
+    if args.action == "approve":
+        approved = review.approve(settings, args.id, args.note)
+        print(f"{approved.id} approved: {approved.row['correction_of'] or approved.row['key']} "
+              f"is in {settings.data_dir / 'contributions.csv'}; `healthgraph load` publishes it")
+        return 0
+    rejected = review.reject(settings, args.id, args.note)
+    print(f"{rejected.id} rejected")
+    return 0
+
+
 def _param(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep:
@@ -87,7 +119,9 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="healthgraph", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("load", help="build a new store version from the data directory")
-    commands.add_parser("validate", help="check every input file without building")
+    validate = commands.add_parser("validate", help="check every input file without building")
+    validate.add_argument("--duplicates", action="store_true",
+                          help="print the probable duplicates in the input files (nothing is merged)")
     serve = commands.add_parser("serve", help="serve the current version (built on first start)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -95,10 +129,17 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("name")
     query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     query.add_argument("--format", default="csv", help="json, xml, csv, tsv, turtle, ...")
+    submissions = commands.add_parser("submissions", help="review the proposals sent to /contribute")
+    submissions.add_argument("action", choices=["list", "show", "approve", "reject"])
+    submissions.add_argument("id", nargs="?", help="submission id (show, approve, reject)")
+    submissions.add_argument("--status", choices=["pending", "approved", "rejected"],
+                             help="list only these")
+    submissions.add_argument("--note", default="", help="a note kept with the decision")
     return top
 
 
-HANDLERS = {"load": _load, "validate": _validate, "serve": _serve, "query": _query}
+HANDLERS = {"load": _load, "validate": _validate, "serve": _serve, "query": _query,
+            "submissions": _submissions}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (ShapeViolationError, SettingsError, ParameterError, QuerySyntaxError,
-            NoCurrentVersionError) as error:
+            NoCurrentVersionError, ProposalError, UnknownSubmissionError,
+            SubmissionStateError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -5,6 +5,11 @@ The one place (with the CLI that calls it) where loaders and graph meet.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from healthgraph.graph import duplicates
 from healthgraph.graph.iris import IriMinter
 from healthgraph.graph.sources import Source
 from healthgraph.graph.versions import BuildOptions, Progress, VersionedStore, VersionInfo
@@ -51,3 +56,15 @@ def versioned_store(settings: Settings) -> VersionedStore:
 def build(settings: Settings, progress: Progress) -> VersionInfo:
     """Load the data directory into a new store version and make it current."""
     return versioned_store(settings).build(collect_sources(settings), build_options(settings), progress)
+
+
+def duplicates_report(settings: Settings, progress: Progress) -> Iterator[str]:
+    """The probable duplicates in the input files, as text: a throw-away build (in a temporary
+    state directory, so nothing current changes) and its report."""
+    with tempfile.TemporaryDirectory(prefix="healthgraph-duplicates-") as scratch:
+        info = VersionedStore(Path(scratch)).build(
+            collect_sources(settings), build_options(settings), progress
+        )
+        found = duplicates.read_report(info.path)
+    yield f"{len(found)} probable duplicates (score >= {duplicates.THRESHOLD}; nothing is merged)"
+    yield from duplicates.describe(found)

@@ -19,7 +19,7 @@ from healthgraph.graph.resources import (
     term_labels,
     to_rdflib,
 )
-from healthgraph.server import conneg
+from healthgraph.server import collaborate, conneg
 from healthgraph.server.conditional import is_fresh, not_modified, validators
 from healthgraph.server.errors import BadRequest, NotAcceptable, NotFound
 from healthgraph.server.links import Linker
@@ -159,8 +159,10 @@ async def describe_response(
         graphs = await run_in_threadpool(provenance, store, iri)
         labels = await run_in_threadpool(term_labels, store)
         page = build_page(iri, triples, inverse, graphs, labels, linker, formats)
-        return render(request, "resource.html", {"page": page, "version": snapshot.version},
-                      headers=headers)
+        sections = await run_in_threadpool(
+            collaborate.partnership_sections, store, services.settings.base_iri, iri)
+        return render(request, "resource.html",
+                      {"page": page, "version": snapshot.version, **sections}, headers=headers)
     body = write_graph(
         to_rdflib(triples), media,
         context=load_context(services.settings.ontology_dir / "context.jsonld"),

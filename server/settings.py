@@ -56,6 +56,10 @@ class Settings:
     build_dumps: bool = True
     """HEALTHGRAPH_BUILD_DUMPS: write the download files (N-Quads gzip, Turtle, JSON-LD) with
     each store version; `false` skips them (faster builds of very large graphs, no /dumps)."""
+    max_submission_bytes: int = 20_000
+    """HEALTHGRAPH_MAX_SUBMISSION_BYTES: largest accepted /contribute form or JSON body."""
+    submission_rate_limit: int = 10
+    """HEALTHGRAPH_SUBMISSION_RATE_LIMIT: /contribute submissions per client per minute (429 after)."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or not self.base_iri.startswith(("http://", "https://")):
@@ -67,6 +71,11 @@ class Settings:
     @property
     def shapes_path(self) -> Path:
         return self.ontology_dir / "shapes.ttl"
+
+    @property
+    def submissions_path(self) -> Path:
+        """The review queue of /contribute (SQLite), beside the store versions."""
+        return self.state_dir / "submissions.sqlite"
 
     @property
     def ontology_path(self) -> Path:

@@ -279,3 +279,10 @@ ENTITIES: Final[dict[str, EntityMap]] = {
         ),
     ]
 }
+
+
+COMPUTED_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "Partnership": ("similar", "potentialCollaborators"),
+}
+"""Fields with their own resolvers (server/graphql/collaboration.py), not read from one
+predicate: the ranked lists of graph/similarity.py."""

@@ -5,12 +5,17 @@ from one SPARQL result and read by graphql-core's default resolver (see `schema.
 RDF property each field reads is in `mapping.py`.
 """
 
+# strawberry.field(description=...) is typed loosely upstream
+# mypy: disable-error-code="untyped-decorator"
+
 from __future__ import annotations
 
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from healthgraph.server.graphql import collaboration
+from strawberry.types import Info
 
 T = TypeVar("T")
 
@@ -65,6 +70,44 @@ class Partnership:
     funders: list[Organisation]
     guidance: list[Document] = strawberry.field(
         description="Guidance documents the partnership follows.")
+
+    @strawberry.field(description="The partnerships most like this one, best first, by an overlap "
+                      "score: a shared place 6, working member 4, theme 2, partner country 2, "
+                      "broader theme 1 (the named query similar-partnerships).")
+    async def similar(self, info: Info[Any, None], first: int = 10) -> list[SimilarPartnership]:
+        selections = info.selected_fields[0].selections
+        return await collaboration.similar(info.context, _record(self), selections, first)  # type: ignore[return-value]
+
+    @strawberry.field(description="Organisations active in the same partner country on the same "
+                      "or a broader theme that this partnership does not work with yet, best "
+                      "first (the named query potential-collaborators).")
+    async def potential_collaborators(self, info: Info[Any, None],
+                                      first: int = 10) -> list[PotentialCollaborator]:
+        selections = info.selected_fields[0].selections
+        return await collaboration.potential_collaborators(  # type: ignore[return-value]
+            info.context, _record(self), selections, first)
+
+
+def _record(root: object) -> dict[str, Any]:
+    """Resolved values are records (dicts), whatever the method's `self` says."""
+    return root if isinstance(root, dict) else {"iri": getattr(root, "iri", "")}
+
+
+@strawberry.type(description="A partnership like another one, with why.")
+class SimilarPartnership:
+    score: int = strawberry.field(description="The overlap score (see Partnership.similar).")
+    evidence: list[str] = strawberry.field(description="What the two share, e.g. 'place: Chitambo Hospital'.")
+    partnership: Partnership
+
+
+@strawberry.type(description="An organisation a partnership could work with, with why.")
+class PotentialCollaborator:
+    score: int = strawberry.field(description="3 per partnership on the same theme, 2 on a shared "
+                                  "broader theme, 1 when they meet only at a top theme.")
+    partnership_count: int = strawberry.field(
+        description="How many partnerships in the same country and theme it is part of.")
+    evidence: list[str] = strawberry.field(description="Those partnerships, their country and theme.")
+    organisation: Organisation
 
 
 @strawberry.type(description="One organisation's part in one partnership (org:Membership).")

@@ -127,6 +127,22 @@ def test_resources_by_type(settings: Settings) -> None:
     assert column(countries, "label")[:3] == ["Ghana", "Kenya", "Malawi"]
 
 
+def test_similar_partnerships(settings: Settings) -> None:
+    rows = run(settings, "similar-partnerships")  # default: friends-of-chitambo
+    assert rows[0]["similarKey"] == "foch-chitambo-health-partnership"
+    assert "place: Chitambo Hospital" in rows[0]["evidence"]
+    scores = [int(s) for s in column(rows, "score")]
+    assert scores == sorted(scores, reverse=True)
+    other = run(settings, "similar-partnerships", partnership="solar-panels-for-chitambo-hospital")
+    assert "oxygen-generating-plant-and-pipeline-for-chitambo-hospital" in column(other, "similarKey")
+
+
+def test_potential_collaborators(settings: Settings) -> None:
+    rows = run(settings, "potential-collaborators")  # default: edinburgh-malawi-cancer-partnership
+    keys = column(rows, "organisationKey")
+    assert "nkhoma-hospital" in keys and "nhs-lothian" not in keys
+
+
 TESTED: dict[str, Callable[[Settings], None]] = {
     name.removeprefix("test_").replace("_", "-"): function
     for name, function in list(globals().items()) if name.startswith("test_")
