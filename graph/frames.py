@@ -1,0 +1,111 @@
+"""Length-prefixed frames over a pipe: a JSON header and a binary body.
+
+The query executor and its worker processes talk this way: one frame per job, one per answer.
+The body of an answer is the serialised result, passed through as bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import select
+import struct
+import time
+from typing import Any, Final
+
+_PREFIX: Final = struct.Struct("!II")
+READ_CHUNK: Final = 1 << 20
+F_SETPIPE_SZ: Final = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+
+Header = dict[str, Any]
+
+
+class PeerGone(EOFError):
+    """The other end closed the pipe (the process exited or was killed)."""
+
+
+class FrameTimeout(TimeoutError):
+    """No complete frame arrived before the deadline."""
+
+
+def write_frame(fd: int, header: Header, body: bytes = b"") -> None:
+    """Write one frame; PeerGone if the reader has gone."""
+    meta = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    try:
+        _write_all(fd, _PREFIX.pack(len(meta), len(body)) + meta)
+        if body:
+            _write_all(fd, body)
+    except (BrokenPipeError, ConnectionResetError) as error:
+        raise PeerGone("the other end of the pipe has gone") from error
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def read_frame(fd: int) -> tuple[Header, bytes] | None:
+    """Block for one frame; None when the pipe is closed cleanly before a frame starts."""
+    prefix = _read_blocking(fd, _PREFIX.size, allow_eof=True)
+    if prefix is None:
+        return None
+    meta_length, body_length = _PREFIX.unpack(prefix)
+    meta = _read_blocking(fd, meta_length) or b""
+    body = (_read_blocking(fd, body_length) or b"") if body_length else b""
+    return json.loads(meta), body
+
+
+def _read_blocking(fd: int, size: int, *, allow_eof: bool = False) -> bytes | None:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = os.read(fd, min(size - len(chunks), READ_CHUNK))
+        if not chunk:
+            if allow_eof and not chunks:
+                return None
+            raise PeerGone("the pipe closed in the middle of a frame")
+        chunks += chunk
+    return bytes(chunks)
+
+
+def widen_pipe(fd: int) -> None:
+    """Ask for a 1 MiB pipe buffer (Linux), so a result crosses in fewer reads; harmless
+    where it is not allowed."""
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, F_SETPIPE_SZ, READ_CHUNK)
+
+
+class FrameReader:
+    """Reads frames from a pipe with a deadline (poll, so any fd number works)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._poll = select.poll()
+        self._poll.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        self._buffer = bytearray()
+
+    def read(self, deadline: float) -> tuple[Header, bytes]:
+        """The next frame; FrameTimeout at `deadline` (time.monotonic), PeerGone at EOF."""
+        self._fill(_PREFIX.size, deadline)
+        meta_length, body_length = _PREFIX.unpack_from(self._buffer)
+        total = _PREFIX.size + meta_length + body_length
+        self._fill(total, deadline)
+        meta = bytes(self._buffer[_PREFIX.size:_PREFIX.size + meta_length])
+        body = bytes(self._buffer[_PREFIX.size + meta_length:total])
+        del self._buffer[:total]
+        return json.loads(meta), body
+
+    def _fill(self, size: int, deadline: float) -> None:
+        while len(self._buffer) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._poll.poll(max(1, int(remaining * 1000))):
+                if time.monotonic() >= deadline:
+                    raise FrameTimeout("no answer before the deadline")
+                continue
+            chunk = os.read(self.fd, READ_CHUNK)
+            if not chunk:
+                raise PeerGone("the pipe closed before a complete frame")
+            self._buffer += chunk
