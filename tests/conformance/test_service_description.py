@@ -65,7 +65,7 @@ def test_conforms_to_schema(client: TestClient) -> None:
     """Every sd: term exists in the vocabulary and is used with the domain and range the
     Service Description spec gives it."""
     graph = _description(client)
-    for s, p, o in graph:
+    for _s, p, o in graph:
         if str(p).startswith(str(SD)):
             assert p in SD_PROPERTIES, p
         if p == RDF.type and str(o).startswith(str(SD)):
