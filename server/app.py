@@ -154,4 +154,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.sparql = sparql_endpoint
     return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -56,7 +56,8 @@ class SparqlRequest:
     named_graphs: tuple[str, ...] = ()
     using_graphs: tuple[str, ...] = ()
     using_named_graphs: tuple[str, ...] = ()
-    format: str | None = None
+    formats: tuple[str, ...] = ()
+    """`format=` values (SPARQLWrapper sends a name and a media type list: both must agree)."""
     timeout: str | None = None
     extra: dict[str, list[str]] = field(default_factory=dict)
 
@@ -168,7 +169,7 @@ async def read_sparql_request(request: Request, settings: Settings) -> SparqlReq
         named_graphs=tuple(params.get("named-graph-uri", [])),
         using_graphs=tuple(params.get("using-graph-uri", [])),
         using_named_graphs=tuple(params.get("using-named-graph-uri", [])),
-        format=_single(params, "format"),
+        formats=tuple(params.get("format", [])),
         timeout=_single(params, "timeout"),
         extra=params,
     )
@@ -181,13 +182,35 @@ async def read_sparql_request(request: Request, settings: Settings) -> SparqlReq
     return parsed
 
 
-def choose_formats(accept: str | None, form: str | None, wanted: str | None) -> ResultFormats:
+def by_names(
+    wanted: Sequence[str], offers: tuple[conneg.MediaType, ...]
+) -> conneg.MediaType | None:
+    """The one offer every `format=` value names (a name, a media type, or a list of media
+    types); BadRequest when they name different ones."""
+    found: set[conneg.MediaType] = set()
+    for value in wanted:
+        chosen = conneg.by_name(value, offers)
+        if chosen is None and ("/" in value or "," in value):
+            chosen = conneg.negotiate(value, offers) if value.strip() else None
+        if chosen is not None:
+            found.add(chosen)
+    if len(found) > 1:
+        raise BadRequest("the 'format' values name different formats: "
+                         + ", ".join(sorted(f.media_type for f in found)))
+    return found.pop() if found else None
+
+
+def choose_formats(
+    accept: str | None, form: str | None, wanted: str | Sequence[str] | None
+) -> ResultFormats:
     """Result formats for the query's form; 406 when the client accepts none we can write."""
-    if wanted:
-        solutions = conneg.by_name(wanted, conneg.SOLUTION_FORMATS)
-        graph = conneg.by_name(wanted, conneg.GRAPH_FORMATS)
+    names = [wanted] if isinstance(wanted, str) else list(wanted or ())
+    names = [name for name in names if name.strip()]
+    if names:
+        solutions = by_names(names, conneg.SOLUTION_FORMATS)
+        graph = by_names(names, conneg.GRAPH_FORMATS)
         if solutions is None and graph is None:
-            raise BadRequest(f"unknown format {wanted!r}")
+            raise BadRequest(f"unknown format {', '.join(map(repr, names))}")
     else:
         solutions = conneg.negotiate(accept, conneg.SOLUTION_FORMATS)
         graph = conneg.negotiate(accept, conneg.GRAPH_FORMATS)
@@ -207,9 +230,9 @@ def choose_formats(accept: str | None, form: str | None, wanted: str | None) -> 
     )
 
 
-def choose_graph_format(accept: str | None, wanted: str | None) -> conneg.MediaType:
+def choose_graph_format(accept: str | None, wanted: Sequence[str]) -> conneg.MediaType:
     """The RDF format of a graph (Service Description, Graph Store read)."""
-    chosen = (conneg.by_name(wanted, conneg.GRAPH_FORMATS) if wanted
+    chosen = (by_names(wanted, conneg.GRAPH_FORMATS) if wanted
               else conneg.negotiate(accept, conneg.GRAPH_FORMATS))
     if chosen is None:
         raise NotAcceptable("a graph can be sent as "
@@ -304,7 +327,7 @@ class SparqlEndpoint:
     async def _query(self, request: Request, parsed: SparqlRequest) -> Response:
         assert parsed.query is not None
         form = query_form(parsed.query)
-        formats = choose_formats(request.headers.get("accept"), form, parsed.format)
+        formats = choose_formats(request.headers.get("accept"), form, parsed.formats)
         timeout = deadline(self.settings, parsed.timeout)
         version = self.current.snapshot().version
         query = QueryRequest(
@@ -321,7 +344,7 @@ class SparqlEndpoint:
         return self._answer(request, result, etag, version)
 
     async def _graph(self, request: Request, graph: str | None, parsed: SparqlRequest) -> Response:
-        chosen = choose_graph_format(request.headers.get("accept"), parsed.format)
+        chosen = choose_graph_format(request.headers.get("accept"), parsed.formats)
         fmt = conneg.ENGINE_GRAPH_FORMATS[chosen.name]
         timeout = deadline(self.settings, parsed.timeout)
         version = self.current.snapshot().version
@@ -352,7 +375,7 @@ class SparqlEndpoint:
         editor page."""
         accept = request.headers.get("accept")
         offers = (*conneg.GRAPH_FORMATS, conneg.HTML)
-        chosen = (conneg.by_name(parsed.format, offers) if parsed.format
+        chosen = (by_names(parsed.formats, offers) if parsed.formats
                   else conneg.negotiate(accept, offers))
         if chosen is None:
             raise NotAcceptable("the service description can be sent as "
