@@ -25,6 +25,7 @@ from tests.conformance.w3c_manifest import GraphData, HttpRequest, ProtocolTest,
 MANIFEST = Path(__file__).parent / "w3c" / "protocol" / "manifest.ttl"
 TESTS = read_manifest(MANIFEST)
 TOKEN = "w3c-protocol-tests"
+pytestmark = pytest.mark.slow
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
 BOOLEAN_TYPES = ("application/sparql-results+json", "application/sparql-results+xml")

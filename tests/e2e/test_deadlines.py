@@ -29,6 +29,7 @@ RUNAWAY_QUERIES = [
     "SELECT (COUNT(*) AS ?n) { ?a ?p ?o . ?b ?p ?o2 . ?c ?p ?o3 }",
 ]
 TRIVIAL = "ASK { ?s ?p ?o }"
+pytestmark = pytest.mark.slow
 
 
 def write_synthetic(path: Path, triples: int) -> None:
