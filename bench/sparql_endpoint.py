@@ -216,7 +216,7 @@ def run_wrk(server: Server, queries: list[str], unique: bool, seconds: float,
     script = script_dir / f"{abs(hash((server.name, unique, len(queries))))}.lua"
     script.write_text(LUA % {"paths": paths, "unique": "true" if unique else "false"})
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script),
+        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(script),
          server.url],
         check=True, capture_output=True, text=True,
     ).stdout

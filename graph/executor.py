@@ -9,15 +9,17 @@ answering. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
-import queue
 import signal
 import subprocess
 import sys
 import threading
 import time
 import weakref
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +30,9 @@ from healthgraph.graph.frames import (
     FrameTimeout,
     Header,
     PeerGone,
+    encode_frame,
     widen_pipe,
+    write_all,
     write_frame,
 )
 from healthgraph.graph.graph_store import GraphNotFoundError
@@ -46,6 +50,8 @@ log = logging.getLogger(__name__)
 
 WORKER_MODULE: Final = "healthgraph.graph.query_worker"
 RESPAWN_ATTEMPTS: Final = 5
+SMALL_WRITE: Final = 32_768
+"""Jobs up to this size are written straight from the event loop (they fit the pipe)."""
 
 
 class QueryTimeoutError(TimeoutError):
@@ -148,11 +154,55 @@ class _Worker:
         return code
 
 
+class _SyncWaiter:
+    """A thread waiting for a free worker."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.worker: _Worker | None = None
+        self.abandoned = False
+
+    def deliver(self, worker: _Worker, pool: QueryExecutor) -> bool:
+        """Called with the pool's lock held."""
+        if self.abandoned:
+            return False
+        self.worker = worker
+        self.event.set()
+        return True
+
+
+class _AsyncWaiter:
+    """A coroutine waiting for a free worker, on its own event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.future: asyncio.Future[_Worker] = loop.create_future()
+        self.abandoned = False
+
+    def deliver(self, worker: _Worker, pool: QueryExecutor) -> bool:
+        """Called with the pool's lock held, from any thread."""
+        if self.abandoned:
+            return False
+        try:
+            self.loop.call_soon_threadsafe(self._hand_over, worker, pool)
+        except RuntimeError:  # the loop has closed
+            return False
+        return True
+
+    def _hand_over(self, worker: _Worker, pool: QueryExecutor) -> None:
+        if self.future.done():  # it gave up (deadline, cancelled) in the meantime
+            pool._release(worker)
+        else:
+            self.future.set_result(worker)
+
+
 class QueryExecutor:
     """A pool of `workers` query worker processes, started on first use.
 
-    `run` is blocking and thread-safe: call it from a thread pool. Each worker runs under
-    `memory_bytes` (RLIMIT_DATA; 0: no limit) and writes at most `max_result_bytes`.
+    `run` blocks (call it from a thread); `run_async` awaits on the running event loop without
+    a thread. Both are safe to use at the same time, from any number of threads and loops.
+    Each worker runs under `memory_bytes` (RLIMIT_DATA; 0: no limit) and writes at most
+    `max_result_bytes`.
     """
 
     def __init__(
@@ -171,9 +221,11 @@ class QueryExecutor:
         self.startup_timeout = startup_timeout
         self._command = [sys.executable, "-m", WORKER_MODULE, "--memory-bytes", str(memory_bytes),
                          "--parent", str(os.getpid())]
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[_SyncWaiter | _AsyncWaiter] = deque()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._start_lock = threading.Lock()
         self._started = False
         self._closed = False
         self._replacing = 0
@@ -210,7 +262,7 @@ class QueryExecutor:
 
     def start(self) -> None:
         """Start the workers now (otherwise the first job does)."""
-        with self._lock:
+        with self._start_lock:
             if self._closed:
                 raise ExecutorClosedError("the query executor is closed")
             if self._started:
@@ -224,21 +276,101 @@ class QueryExecutor:
                 for worker in workers:
                     worker.kill()
                 raise QueryAbortedError(f"the query workers did not start: {error}") from error
-            self._all.update(workers)
+            with self._lock:
+                self._all.update(workers)
+                self._started = True
             for worker in workers:
-                self._idle.put(worker)
-            self._started = True
+                self._release(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker is free: hand it to the longest waiter, or put it in the idle list."""
+        with self._lock:
+            while self._waiters:
+                if self._waiters.popleft().deliver(worker, self):
+                    return
+            self._idle.append(worker)
+
+    def _pop_idle(self) -> _Worker | None:
+        """An idle worker, or None (the caller then waits); dead ones are replaced."""
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise ExecutorClosedError("the query executor is closed")
+                if not self._idle:
+                    return None
+                worker = self._idle.popleft()
+            if worker.process.poll() is None:
+                return worker
+            self._replace(worker)
+
+    def _acquire(self, deadline: float, timeout: float) -> _Worker:
+        worker = self._pop_idle()
+        if worker is not None:
+            return worker
+        waiter = _SyncWaiter()
+        with self._lock:
+            if self._idle:
+                worker = self._idle.popleft()
+            else:
+                self._waiters.append(waiter)
+        if worker is None:
+            waiter.event.wait(max(deadline - time.monotonic(), 0))
+            with self._lock:
+                worker = waiter.worker
+                if worker is None:
+                    waiter.abandoned = True
+                    with contextlib.suppress(ValueError):
+                        self._waiters.remove(waiter)
+                    raise QueryTimeoutError(timeout, waiting=True)
+        if worker.process.poll() is not None:
+            self._replace(worker)
+            return self._acquire(deadline, timeout)
+        return worker
+
+    async def _acquire_async(self, deadline: float, timeout: float) -> _Worker:
+        worker = self._pop_idle()
+        if worker is not None:
+            return worker
+        waiter = _AsyncWaiter(asyncio.get_running_loop())
+        with self._lock:
+            if self._idle:
+                worker = self._idle.popleft()
+            else:
+                self._waiters.append(waiter)
+        if worker is None:
+            try:
+                worker = await asyncio.wait_for(waiter.future,
+                                                max(deadline - time.monotonic(), 0))
+            except TimeoutError:
+                with self._lock:
+                    waiter.abandoned = True
+                    with contextlib.suppress(ValueError):
+                        self._waiters.remove(waiter)
+                raise QueryTimeoutError(timeout, waiting=True) from None
+            except asyncio.CancelledError:
+                with self._lock:
+                    waiter.abandoned = True
+                    with contextlib.suppress(ValueError):
+                        self._waiters.remove(waiter)
+                raise
+        if worker.process.poll() is not None:
+            self._replace(worker)
+            return await self._acquire_async(deadline, timeout)
+        return worker
+
+    def _message(self, job: Job) -> Header:
+        message = job.message()
+        message["max_bytes"] = self.max_result_bytes
+        return message
 
     def run(self, job: Job, timeout: float) -> SerializedResult:
         """The serialised result of `job`, or QueryTimeoutError after `timeout` seconds
-        (waiting for a free worker counts)."""
+        (waiting for a free worker counts). Blocks the calling thread."""
         deadline = time.monotonic() + timeout
         self.start()
-        worker = self._take(deadline, timeout)
-        message = job.message()
-        message["max_bytes"] = self.max_result_bytes
+        worker = self._acquire(deadline, timeout)
         try:
-            write_frame(worker.requests, message)
+            write_frame(worker.requests, self._message(job))
             header, body = worker.replies.read(deadline)
         except FrameTimeout:
             self._replace(worker)
@@ -249,21 +381,37 @@ class QueryExecutor:
         except BaseException:
             self._replace(worker)
             raise
-        self._idle.put(worker)
+        self._release(worker)
         return _result(header, body)
 
-    def _take(self, deadline: float, timeout: float) -> _Worker:
-        while True:
-            if self._closed:
-                raise ExecutorClosedError("the query executor is closed")
-            remaining = deadline - time.monotonic()
-            try:
-                worker = self._idle.get(timeout=max(remaining, 0.001))
-            except queue.Empty:
-                raise QueryTimeoutError(timeout, waiting=True) from None
-            if worker.process.poll() is None:
-                return worker
+    async def run_async(self, job: Job, timeout: float) -> SerializedResult:
+        """`run` for the event loop: the worker's answer is awaited with the loop's reader
+        callbacks, no thread involved."""
+        deadline = time.monotonic() + timeout
+        if not self._started:
+            await asyncio.to_thread(self.start)
+        worker = await self._acquire_async(deadline, timeout)
+        loop = asyncio.get_running_loop()
+        try:
+            frame = encode_frame(self._message(job))
+            if len(frame) <= SMALL_WRITE:
+                write_all(worker.requests, frame)  # the pipe is empty: this cannot block
+            else:
+                await loop.run_in_executor(None, write_all, worker.requests, frame)
+            header, body = await asyncio.wait_for(
+                _read_frame_async(loop, worker.replies), max(deadline - time.monotonic(), 0)
+            )
+        except TimeoutError:
             self._replace(worker)
+            raise QueryTimeoutError(timeout) from None
+        except PeerGone:
+            code = self._replace(worker)
+            raise QueryAbortedError(self._death(code)) from None
+        except BaseException:  # cancelled (the client went away): the worker is mid-job
+            self._replace(worker)
+            raise
+        self._release(worker)
+        return _result(header, body)
 
     def _death(self, code: int | None) -> str:
         if code == -signal.SIGABRT and self.memory_bytes:
@@ -302,7 +450,7 @@ class QueryExecutor:
                         worker.kill()
                         return
                     self._all.add(worker)
-                self._idle.put(worker)
+                self._release(worker)
                 return
         finally:
             with self._lock:
@@ -314,9 +462,34 @@ class QueryExecutor:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
+            self._idle.clear()
         for worker in workers:
             worker.kill()
         self._spawner.shutdown(wait=False)
+
+
+async def _read_frame_async(
+    loop: asyncio.AbstractEventLoop, reader: FrameReader
+) -> tuple[Header, bytes]:
+    """The next frame from `reader`'s pipe, read whenever the loop sees it readable."""
+    future: asyncio.Future[tuple[Header, bytes]] = loop.create_future()
+
+    def readable() -> None:
+        if future.done():
+            return
+        try:
+            frame = reader.read_available()
+        except PeerGone as error:
+            future.set_exception(error)
+            return
+        if frame is not None:
+            future.set_result(frame)
+
+    loop.add_reader(reader.fd, readable)
+    try:
+        return await future
+    finally:
+        loop.remove_reader(reader.fd)
 
 
 def _kill_all(workers: set[_Worker], spawner: ThreadPoolExecutor) -> None:

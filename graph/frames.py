@@ -30,22 +30,29 @@ class FrameTimeout(TimeoutError):
     """No complete frame arrived before the deadline."""
 
 
+def encode_frame(header: Header) -> bytes:
+    """A frame without a body (jobs are all header)."""
+    meta = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    return _PREFIX.pack(len(meta), 0) + meta
+
+
 def write_frame(fd: int, header: Header, body: bytes = b"") -> None:
     """Write one frame; PeerGone if the reader has gone."""
     meta = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    write_all(fd, _PREFIX.pack(len(meta), len(body)) + meta)
+    if body:
+        write_all(fd, body)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of `data`; PeerGone if the reader has gone."""
+    view = memoryview(data)
     try:
-        _write_all(fd, _PREFIX.pack(len(meta), len(body)) + meta)
-        if body:
-            _write_all(fd, body)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
     except (BrokenPipeError, ConnectionResetError) as error:
         raise PeerGone("the other end of the pipe has gone") from error
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
 
 
 def read_frame(fd: int) -> tuple[Header, bytes] | None:
@@ -91,8 +98,26 @@ class FrameReader:
         """The next frame; FrameTimeout at `deadline` (time.monotonic), PeerGone at EOF."""
         self._fill(_PREFIX.size, deadline)
         meta_length, body_length = _PREFIX.unpack_from(self._buffer)
+        self._fill(_PREFIX.size + meta_length + body_length, deadline)
+        frame = self._take()
+        assert frame is not None
+        return frame
+
+    def read_available(self) -> tuple[Header, bytes] | None:
+        """Read what the pipe has now (call when it is readable); the frame once complete."""
+        chunk = os.read(self.fd, READ_CHUNK)
+        if not chunk:
+            raise PeerGone("the pipe closed before a complete frame")
+        self._buffer += chunk
+        return self._take()
+
+    def _take(self) -> tuple[Header, bytes] | None:
+        if len(self._buffer) < _PREFIX.size:
+            return None
+        meta_length, body_length = _PREFIX.unpack_from(self._buffer)
         total = _PREFIX.size + meta_length + body_length
-        self._fill(total, deadline)
+        if len(self._buffer) < total:
+            return None
         meta = bytes(self._buffer[_PREFIX.size:_PREFIX.size + meta_length])
         body = bytes(self._buffer[_PREFIX.size + meta_length:total])
         del self._buffer[:total]

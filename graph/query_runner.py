@@ -82,6 +82,34 @@ class QueryRunner:
         self.cache.put(key, result)
         return result
 
+    async def query_async(
+        self, version: VersionInfo, request: QueryRequest, timeout: float, key: str | None = None
+    ) -> SerializedResult:
+        """`query` on the running event loop (no thread)."""
+        key = key or query_key(version, request)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        check_outbound(request.query, self.allowed_outbound, request.base_iri)
+        job = QueryJob(version.store_path, request.query, request.formats, request.dataset,
+                       request.base_iri)
+        result = await self.executor.run_async(job, timeout)
+        self.cache.put(key, result)
+        return result
+
+    async def graph_async(
+        self, version: VersionInfo, graph: str | None, fmt: RdfFormat, timeout: float,
+        key: str | None = None,
+    ) -> SerializedResult:
+        """`graph` on the running event loop (no thread)."""
+        key = key or graph_key(version, graph, fmt)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        result = await self.executor.run_async(GraphJob(version.store_path, graph, fmt), timeout)
+        self.cache.put(key, result)
+        return result
+
     def graph(
         self, version: VersionInfo, graph: str | None, fmt: RdfFormat, timeout: float,
         key: str | None = None,

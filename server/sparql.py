@@ -338,9 +338,7 @@ class SparqlEndpoint:
         etag = http_cache.entity_tag(key)
         if http_cache.not_modified(request.headers, etag, version.built_at):
             return self._not_modified(etag, version)
-        result = self.cache.get(key)
-        if result is None:
-            result = await run_in_threadpool(self.runner.query, version, query, timeout, key)
+        result = await self.runner.query_async(version, query, timeout, key)
         return self._answer(request, result, etag, version)
 
     async def _graph(self, request: Request, graph: str | None, parsed: SparqlRequest) -> Response:
@@ -352,7 +350,7 @@ class SparqlEndpoint:
         etag = http_cache.entity_tag(key)
         if http_cache.not_modified(request.headers, etag, version.built_at):
             return self._not_modified(etag, version)
-        result = await run_in_threadpool(self.runner.graph, version, graph, fmt, timeout, key)
+        result = await self.runner.graph_async(version, graph, fmt, timeout, key)
         return self._answer(request, result, etag, version)
 
     async def _update(self, request: Request, parsed: SparqlRequest) -> Response:
