@@ -39,8 +39,11 @@ def encode_frame(header: Header) -> bytes:
 def write_frame(fd: int, header: Header, body: bytes = b"") -> None:
     """Write one frame; PeerGone if the reader has gone."""
     meta = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    write_all(fd, _PREFIX.pack(len(meta), len(body)) + meta)
-    if body:
+    prefix = _PREFIX.pack(len(meta), len(body)) + meta
+    if len(body) <= READ_CHUNK:
+        write_all(fd, prefix + body)  # one write: the reader wakes once
+    else:
+        write_all(fd, prefix)
         write_all(fd, body)
 
 
@@ -53,29 +56,6 @@ def write_all(fd: int, data: bytes) -> None:
             view = view[written:]
     except (BrokenPipeError, ConnectionResetError) as error:
         raise PeerGone("the other end of the pipe has gone") from error
-
-
-def read_frame(fd: int) -> tuple[Header, bytes] | None:
-    """Block for one frame; None when the pipe is closed cleanly before a frame starts."""
-    prefix = _read_blocking(fd, _PREFIX.size, allow_eof=True)
-    if prefix is None:
-        return None
-    meta_length, body_length = _PREFIX.unpack(prefix)
-    meta = _read_blocking(fd, meta_length) or b""
-    body = (_read_blocking(fd, body_length) or b"") if body_length else b""
-    return json.loads(meta), body
-
-
-def _read_blocking(fd: int, size: int, *, allow_eof: bool = False) -> bytes | None:
-    chunks = bytearray()
-    while len(chunks) < size:
-        chunk = os.read(fd, min(size - len(chunks), READ_CHUNK))
-        if not chunk:
-            if allow_eof and not chunks:
-                return None
-            raise PeerGone("the pipe closed in the middle of a frame")
-        chunks += chunk
-    return bytes(chunks)
 
 
 def widen_pipe(fd: int) -> None:
@@ -101,6 +81,17 @@ class FrameReader:
         self._fill(_PREFIX.size + meta_length + body_length, deadline)
         frame = self._take()
         assert frame is not None
+        return frame
+
+    def read_blocking(self) -> tuple[Header, bytes] | None:
+        """Block for the next frame; None when the pipe closes cleanly between frames."""
+        while (frame := self._take()) is None:
+            chunk = os.read(self.fd, READ_CHUNK)
+            if not chunk:
+                if self._buffer:
+                    raise PeerGone("the pipe closed in the middle of a frame")
+                return None
+            self._buffer += chunk
         return frame
 
     def read_available(self) -> tuple[Header, bytes] | None:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from healthgraph.graph.frames import Header, PeerGone, read_frame, widen_pipe, write_frame
+from healthgraph.graph.frames import FrameReader, Header, PeerGone, widen_pipe, write_frame
 from healthgraph.graph.graph_store import GraphNotFoundError, serialize_graph
 from healthgraph.graph.store import (
     Dataset,
@@ -119,7 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stores = _Stores()
     try:
         write_frame(replies, {"ready": True, "pid": os.getpid()})
-        while (frame := read_frame(0)) is not None:
+        jobs = FrameReader(0)
+        while (frame := jobs.read_blocking()) is not None:
             header, body = answer(stores, frame[0])
             write_frame(replies, header, body)
     except PeerGone:

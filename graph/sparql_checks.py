@@ -70,6 +70,10 @@ class _Prologue:
 
 def outbound_requests(text: str, base_iri: str | None = None) -> list[Outbound]:
     """Every SERVICE clause and LOAD operation in `text`, with the IRI it would fetch."""
+    lowered = text.lower()
+    if not any(keyword.lower() in lowered for keyword in OUTBOUND_KEYWORDS):
+        return []  # keywords cannot be escaped (the engine reads \u escapes only in strings
+        # and IRIs), so a text without the letters of either has neither
     found: list[Outbound] = []
     prologue = _Prologue(base_iri)
     stream = tokens(text)
