@@ -31,11 +31,12 @@ def _parse_date(text: str) -> datetime | None:
 
 def not_modified(headers: Headers, etag: str, modified: datetime) -> bool:
     """Whether the client's copy is current: If-None-Match decides when given (weak
-    comparison, RFC 9110 13.1.2), else If-Modified-Since."""
+    comparison, RFC 9110 13.1.2), else If-Modified-Since. Only a tag we issued matches
+    (not `*`): a request that was never answered has no copy to keep."""
     if_none_match = headers.get("if-none-match")
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or etag in tags
+        return etag in tags
     if_modified_since = headers.get("if-modified-since")
     if if_modified_since:
         since = _parse_date(if_modified_since)

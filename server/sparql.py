@@ -307,6 +307,8 @@ class SparqlEndpoint:
             return await self._query(request, parsed)
         if parsed.update is not None:
             return await self._update(request, parsed)
+        if request.method == "POST":
+            raise BadRequest("a POST to /sparql needs a 'query' or an 'update'")
         is_graph_read, graph = parsed.graph_store_target
         if is_graph_read:
             return await self._graph(request, graph, parsed)

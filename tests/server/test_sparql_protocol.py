@@ -120,3 +120,13 @@ def test_cors_is_open_for_reads(client: TestClient) -> None:
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "Content-Type"})
     assert preflight.status_code == 200
+
+
+def test_post_without_query_or_update_is_400(client: TestClient) -> None:
+    response = client.post("/sparql", data={"default-graph-uri": "http://g"})
+    assert response.status_code == 400
+
+
+def test_if_none_match_star_does_not_skip_checks(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * {"}, headers={"If-None-Match": "*"})
+    assert response.status_code == 400
