@@ -184,7 +184,10 @@ class _AsyncWaiter:
         if self.abandoned:
             return False
         try:
-            self.loop.call_soon_threadsafe(self._hand_over, worker, pool)
+            if asyncio._get_running_loop() is self.loop:  # released on the waiter's own loop
+                self.loop.call_soon(self._hand_over, worker, pool)
+            else:
+                self.loop.call_soon_threadsafe(self._hand_over, worker, pool)
         except RuntimeError:  # the loop has closed
             return False
         return True
@@ -339,8 +342,8 @@ class QueryExecutor:
                 self._waiters.append(waiter)
         if worker is None:
             try:
-                worker = await asyncio.wait_for(waiter.future,
-                                                max(deadline - time.monotonic(), 0))
+                async with asyncio.timeout(max(deadline - time.monotonic(), 0)):
+                    worker = await waiter.future
             except TimeoutError:
                 with self._lock:
                     waiter.abandoned = True
@@ -398,9 +401,8 @@ class QueryExecutor:
                 write_all(worker.requests, frame)  # the pipe is empty: this cannot block
             else:
                 await loop.run_in_executor(None, write_all, worker.requests, frame)
-            header, body = await asyncio.wait_for(
-                _read_frame_async(loop, worker.replies), max(deadline - time.monotonic(), 0)
-            )
+            async with asyncio.timeout(max(deadline - time.monotonic(), 0)):
+                header, body = await _read_frame_async(loop, worker.replies)
         except TimeoutError:
             self._replace(worker)
             raise QueryTimeoutError(timeout) from None
