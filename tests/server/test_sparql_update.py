@@ -148,3 +148,12 @@ def test_update_with_using_graph_uri(writable: TestClient) -> None:
                              headers={**UPDATE, "Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 204, response.text
     assert _count(writable) > 0
+
+
+def test_update_clearing_everything_makes_an_empty_version(writable: TestClient, state: Path) -> None:
+    before = _current(state)
+    response = writable.post("/sparql", content="CLEAR ALL",
+                             headers={**UPDATE, "Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 204, response.text
+    assert _current(state) != before
+    assert writable.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is False
