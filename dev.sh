@@ -3,6 +3,7 @@
 #   serve       create .venv, install healthgraph, build the store on first start, serve
 #   test        install the test dependencies (Python, Debian, npm) and run the whole suite
 #   setup-test  only install what `test` needs
+#   bench-sparql  the SPARQL endpoint benchmark (our /sparql against oxigraph serve-read-only)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -53,13 +54,20 @@ case "${1:-}" in
   setup-test)
     setup_test
     ;;
+  bench-sparql)
+    shift
+    make_venv
+    "$VENV/bin/pip" install -q -e '.[bench]'
+    apt_install wrk
+    exec "$VENV/bin/python" bench/sparql_endpoint.py "$@"
+    ;;
   test)
     shift
     setup_test
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)
-    echo "usage: ./dev.sh serve | test [pytest args] | setup-test" >&2
+    echo "usage: ./dev.sh serve | test [pytest args] | setup-test | bench-sparql [args]" >&2
     exit 2
     ;;
 esac

@@ -56,7 +56,8 @@ def compute_statistics(store: Store, base_iri: str | None = None) -> dict[str, A
             rows = solutions(
                 store.query(body, substitutions=uri_space, use_default_graph_as_union=True)
             )
-            stats[name] = int(next(rows)["n"].value)
+            row = next(rows, None)  # a GROUP BY over nothing (an emptied store) has no row
+            stats[name] = int(row["n"].value) if row is not None else 0
     total = solutions(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
     stats["triples"] = int(next(total)["n"].value)
     return stats

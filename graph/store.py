@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -38,6 +39,28 @@ class QueryForm(Enum):
 
 class QuerySyntaxError(ValueError):
     """The query does not parse; the message carries the parser's position."""
+
+
+class ResultTooLargeError(ValueError):
+    """A serialised result grew past the byte limit it was written under."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the result is larger than {limit} bytes")
+        self.limit = limit
+
+
+class CappedBuffer(io.BytesIO):
+    """An in-memory output that refuses to grow past `limit` bytes (the engine's serialiser
+    writes into it, so an oversized result stops while it is being written)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: bytes, /) -> int:  # type: ignore[override]
+        if self.tell() + memoryview(data).nbytes > self.limit:
+            raise ResultTooLargeError(self.limit)
+        return super().write(data)
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,11 @@ class EmbeddedStore:
         return self._store
 
     def _run(
-        self, query: str, bindings: Bindings | None, dataset: Dataset | None = None
+        self,
+        query: str,
+        bindings: Bindings | None,
+        dataset: Dataset | None = None,
+        base_iri: str | None = None,
     ) -> QuerySolutions | QueryBoolean | QueryTriples:
         substitutions = {Variable(name): term for name, term in (bindings or {}).items()}
         options: dict[str, object] = {}
@@ -112,10 +139,11 @@ class EmbeddedStore:
                 options["default_graph"] = [NamedNode(iri) for iri in dataset.default_graphs]
             else:
                 options["default_graph"] = [DefaultGraph()]
-            if dataset.named_graphs:
-                options["named_graphs"] = [NamedNode(iri) for iri in dataset.named_graphs]
+            options["named_graphs"] = [NamedNode(iri) for iri in dataset.named_graphs]
         else:
             options["use_default_graph_as_union"] = True
+        if base_iri:
+            options["base_iri"] = base_iri
         try:
             return self._store.query(query, substitutions=substitutions or None, **options)  # type: ignore[arg-type]
         except SyntaxError as error:
@@ -151,14 +179,21 @@ class EmbeddedStore:
         *,
         bindings: Bindings | None = None,
         dataset: Dataset | None = None,
+        base_iri: str | None = None,
+        max_bytes: int | None = None,
     ) -> SerializedResult:
-        result = self._run(query, bindings, dataset)
+        """Run `query` and let the engine write the result; ResultTooLargeError past
+        `max_bytes`. A protocol dataset replaces the union default graph."""
+        result = self._run(query, bindings, dataset, base_iri)
+        output = CappedBuffer(max_bytes) if max_bytes is not None else None
         if isinstance(result, QueryTriples):
-            body = result.serialize(format=formats.graph) or b""
-            return SerializedResult(QueryForm.CONSTRUCT, body, formats.graph.media_type)
-        form = QueryForm.ASK if isinstance(result, QueryBoolean) else QueryForm.SELECT
-        body = result.serialize(format=formats.solutions) or b""
-        return SerializedResult(form, body, formats.solutions.media_type)
+            form, media_type = QueryForm.CONSTRUCT, formats.graph.media_type
+            body = _written(result.serialize(output, formats.graph), output)
+        else:
+            form = QueryForm.ASK if isinstance(result, QueryBoolean) else QueryForm.SELECT
+            media_type = formats.solutions.media_type
+            body = _written(result.serialize(output, formats.solutions), output)
+        return SerializedResult(form, body, media_type)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         graph_name = NamedNode(graph) if graph else None
@@ -166,6 +201,10 @@ class EmbeddedStore:
 
     def close(self) -> None:
         del self._store
+
+
+def _written(returned: bytes | None, output: CappedBuffer | None) -> bytes:
+    return output.getvalue() if output is not None else returned or b""
 
 
 def solutions(result: QuerySolutions | QueryBoolean | QueryTriples) -> QuerySolutions:

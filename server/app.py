@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from healthgraph.graph.boards import UnknownBoardError
 from healthgraph.graph.current import CurrentVersion
+from healthgraph.graph.executor import QueryExecutor
 from healthgraph.graph.search import FilterError
 from healthgraph.graph.similarity import UnknownPartnershipError
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
@@ -20,7 +23,7 @@ from healthgraph.server import (
     sparql,
     ui,
 )
-from healthgraph.server.errors import HttpError
+from healthgraph.server.errors import GRAPH_ERRORS, HttpError, from_graph_error
 from healthgraph.server.pages import STATIC_DIR, render
 from healthgraph.server.settings import Settings
 from starlette.applications import Starlette
@@ -48,16 +51,6 @@ def _services(request: Request) -> Services:
     return services
 
 
-async def sparql_endpoint(request: Request) -> Response:
-    services = _services(request)
-    parsed = await sparql.read_sparql_request(request, services.settings)
-    if parsed.query is not None:
-        return await sparql.run_query(services.current, parsed, request.headers.get("accept"))
-    if parsed.update is not None:
-        raise HttpError("SPARQL Update is not enabled")
-    return await ui.sparql_editor(request)
-
-
 async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -67,6 +60,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     headers = {**exc.headers, "Cache-Control": "no-store"}
     body = {"status": exc.status, "error": exc.title, "message": exc.message}
     return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+async def graph_error(request: Request, exc: Exception) -> Response:
+    return await http_error(request, from_graph_error(exc))
 
 
 async def bad_filter(request: Request, exc: Exception) -> Response:
@@ -100,11 +97,28 @@ async def no_version(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(settings: Settings, versions: VersionedStore | None = None) -> Starlette:
-    """The whole web application over the store versions in `settings.state_dir`."""
+def create_app(
+    settings: Settings,
+    versions: VersionedStore | None = None,
+    *,
+    executor: QueryExecutor | None = None,
+) -> Starlette:
+    """The whole web application over the store versions in `settings.state_dir`.
+    `executor` runs the queries (default: a pool of its own, closed on shutdown)."""
     services = Services(settings, versions or VersionedStore(settings.state_dir))
+    sparql_endpoint = sparql.SparqlEndpoint(
+        settings, services.versions, services.current, executor=executor, editor=ui.sparql_editor
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            sparql_endpoint.close()
+
     routes = [
-        Route("/sparql", sparql_endpoint, methods=["GET", "HEAD", "POST"]),
+        *sparql_endpoint.routes(),
         Route("/healthz", healthz),
         *ui.routes(),
         *graphql.routes(settings, lambda: services.current.snapshot().store),
@@ -122,13 +136,14 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
             allow_origins=["*"],
             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
-            expose_headers=["ETag", "Link", "Last-Modified"],
+            expose_headers=["ETag", "Link", "Last-Modified", "Vary"],
         )
     ]
     app = Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={
+            **dict.fromkeys(GRAPH_ERRORS, graph_error),
             HttpError: http_error,
             NoCurrentVersionError: no_version,
             FilterError: bad_filter,
@@ -136,6 +151,8 @@ def create_app(settings: Settings, versions: VersionedStore | None = None) -> St
             UnknownPartnershipError: unknown_partnership,
             **contribute.EXCEPTION_HANDLERS,
         },
+        lifespan=lifespan,
     )
     app.state.services = services
+    app.state.sparql = sparql_endpoint
     return app

@@ -15,6 +15,8 @@ class MediaType:
     media_type: str
     aliases: tuple[str, ...] = ()
     suffix: str = ""
+    names: tuple[str, ...] = ()
+    """More `format=` values clients send (SPARQLWrapper: 'json-ld', 'rdf+xml', 'xml', ...)."""
 
     @property
     def all_types(self) -> tuple[str, ...]:
@@ -25,11 +27,14 @@ SPARQL_JSON: Final = MediaType("json", "application/sparql-results+json", ("appl
 SPARQL_XML: Final = MediaType("xml", "application/sparql-results+xml", ("application/xml",), "srx")
 CSV: Final = MediaType("csv", "text/csv", (), "csv")
 TSV: Final = MediaType("tsv", "text/tab-separated-values", (), "tsv")
-TURTLE: Final = MediaType("turtle", "text/turtle", ("application/x-turtle",), "ttl")
-N_TRIPLES: Final = MediaType("ntriples", "application/n-triples", ("text/plain",), "nt")
-JSON_LD: Final = MediaType("jsonld", "application/ld+json", ("application/json",), "jsonld")
-RDF_XML: Final = MediaType("rdfxml", "application/rdf+xml", ("application/xml",), "rdf")
-N_QUADS: Final = MediaType("nquads", "application/n-quads", (), "nq")
+TURTLE: Final = MediaType("turtle", "text/turtle", ("application/x-turtle",), "ttl", ("n3",))
+N_TRIPLES: Final = MediaType("ntriples", "application/n-triples", ("text/plain",), "nt",
+                             ("n-triples",))
+JSON_LD: Final = MediaType("jsonld", "application/ld+json", ("application/json",), "jsonld",
+                           ("json-ld", "json"))
+RDF_XML: Final = MediaType("rdfxml", "application/rdf+xml", ("application/xml",), "rdf",
+                           ("rdf+xml", "xml"))
+N_QUADS: Final = MediaType("nquads", "application/n-quads", (), "nq", ("n-quads",))
 TRIG: Final = MediaType("trig", "application/trig", (), "trig")
 HTML: Final = MediaType("html", "text/html", ("application/xhtml+xml",), "html")
 JSON: Final = MediaType("json", "application/json", (), "json")
@@ -146,6 +151,6 @@ def by_name(name: str, offers: tuple[MediaType, ...]) -> MediaType | None:
     """`format=json`, `format=text/turtle` or a suffix ('ttl') to a media type."""
     wanted = name.strip().lower()
     for offer in offers:
-        if wanted in (offer.name, offer.suffix, *offer.all_types):
+        if wanted in (offer.name, offer.suffix, *offer.names, *offer.all_types):
             return offer
     return None

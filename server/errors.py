@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from healthgraph.graph.executor import (
+    ExecutorClosedError,
+    QueryAbortedError,
+    QueryFailedError,
+    QueryTimeoutError,
+)
+from healthgraph.graph.graph_store import GraphNotFoundError
+from healthgraph.graph.sparql_checks import OutboundRequestRefused, UpdateDatasetConflict
+from healthgraph.graph.sparql_tokens import SparqlLexError
+from healthgraph.graph.store import QuerySyntaxError, ResultTooLargeError
+from healthgraph.graph.validation import ShapeViolationError
+
 
 class HttpError(Exception):
     status = 500
@@ -56,3 +68,34 @@ class UnsupportedMediaType(HttpError):
 class ServiceUnavailable(HttpError):
     status = 503
     title = "Service Unavailable"
+
+
+class UnprocessableContent(HttpError):
+    status = 422
+    title = "Unprocessable Content"
+
+
+GRAPH_ERRORS: dict[type[Exception], tuple[type[HttpError], str]] = {
+    QuerySyntaxError: (BadRequest, "syntax error: "),
+    SparqlLexError: (BadRequest, "syntax error: "),
+    OutboundRequestRefused: (BadRequest, ""),
+    UpdateDatasetConflict: (BadRequest, ""),
+    ResultTooLargeError: (BadRequest, "narrow the query or add a LIMIT: "),
+    GraphNotFoundError: (NotFound, ""),
+    QueryTimeoutError: (ServiceUnavailable, ""),
+    QueryAbortedError: (ServiceUnavailable, ""),
+    ExecutorClosedError: (ServiceUnavailable, ""),
+    ShapeViolationError: (UnprocessableContent, "the update was not applied: "),
+    QueryFailedError: (HttpError, "the query engine failed: "),
+}
+"""Errors raised below the server (graph/), each with the HTTP error it answers as and a
+prefix for its message."""
+
+
+def from_graph_error(error: Exception) -> HttpError:
+    """The HTTP error for an error of graph/ (the most specific entry of GRAPH_ERRORS)."""
+    for cls in type(error).__mro__:
+        if cls in GRAPH_ERRORS:
+            http, prefix = GRAPH_ERRORS[cls]
+            return http(prefix + str(error))
+    return HttpError(str(error))

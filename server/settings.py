@@ -60,6 +60,19 @@ class Settings:
     """HEALTHGRAPH_MAX_SUBMISSION_BYTES: largest accepted /contribute form or JSON body."""
     submission_rate_limit: int = 10
     """HEALTHGRAPH_SUBMISSION_RATE_LIMIT: /contribute submissions per client per minute (429 after)."""
+    query_workers: int = 2
+    """HEALTHGRAPH_QUERY_WORKERS: worker processes running queries (per server process); at
+    least 2, so a query burning to its deadline never holds up the others."""
+    query_memory_bytes: int = 2_000_000_000
+    """HEALTHGRAPH_QUERY_MEMORY_BYTES: memory limit of each query worker; a query that needs
+    more is stopped (503). 0: no limit."""
+    max_result_bytes: int = 256_000_000
+    """HEALTHGRAPH_MAX_RESULT_BYTES: largest serialised query result or graph (400 past it)."""
+    result_cache_bytes: int = 64_000_000
+    """HEALTHGRAPH_RESULT_CACHE_BYTES: memory for query results cached per store version."""
+    service_allow_list: str = ""
+    """HEALTHGRAPH_SERVICE_ALLOW_LIST: space-separated IRIs that SERVICE and LOAD may reach;
+    anything else is refused (400), since the engine would fetch it from the server."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or not self.base_iri.startswith(("http://", "https://")):
@@ -67,6 +80,13 @@ class Settings:
                                 f"{self.base_iri!r}")
         if self.query_timeout <= 0 or self.max_query_timeout < self.query_timeout:
             raise SettingsError("need 0 < HEALTHGRAPH_QUERY_TIMEOUT <= HEALTHGRAPH_MAX_QUERY_TIMEOUT")
+        if self.query_workers < 2:
+            raise SettingsError("HEALTHGRAPH_QUERY_WORKERS must be at least 2")
+
+    @property
+    def allowed_outbound(self) -> frozenset[str]:
+        """The IRIs of HEALTHGRAPH_SERVICE_ALLOW_LIST."""
+        return frozenset(self.service_allow_list.split())
 
     @property
     def shapes_path(self) -> Path:

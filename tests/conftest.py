@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from healthgraph.graph.executor import QueryExecutor
 from healthgraph.graph.versions import VersionedStore, VersionInfo
 from healthgraph.server import pipeline
 from healthgraph.server.app import create_app
@@ -43,8 +44,15 @@ def fresh_settings(tmp_path: Path) -> Settings:
     return Settings(state_dir=tmp_path / "state", data_dir=data)
 
 
+@pytest.fixture(scope="session")
+def executor() -> Iterator[QueryExecutor]:
+    """One pool of query worker processes for the whole session (jobs name their store)."""
+    with QueryExecutor(2) as pool:
+        yield pool
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[httpx.Client]:
+def client(settings: Settings, executor: QueryExecutor) -> Iterator[httpx.Client]:
     """The real app, driven in-process through httpx (Starlette's TestClient)."""
-    with TestClient(create_app(settings)) as http:
+    with TestClient(create_app(settings, executor=executor)) as http:
         yield http
