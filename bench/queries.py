@@ -6,7 +6,9 @@ Servers, each started here on 127.0.0.1 and stopped at the end:
 
 - `ours-embedded`: `healthgraph serve` (1 uvicorn worker) over the built version, /sparql
 - `ours-remote`: `healthgraph serve` with HEALTHGRAPH_STORE pointing at an `oxigraph serve`
-  that holds the same version, published through the Graph Store Protocol
+  that holds the same version, published through the Graph Store Protocol (needs `serve` over
+  a remote store, which is refused since the worker-process executor was merged: pass
+  --no-remote until it is connected)
 - `oxigraph`: `oxigraph serve-read-only --union-default-graph` on the same store directory
 - `rdflib-endpoint`: the N-Triples of the CSV graphs in an rdflib `Graph` (only when asked,
   with --rdflib, and where it finishes)
