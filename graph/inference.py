@@ -7,12 +7,12 @@ to their own named graph, so `?x a org:Organization` finds every health board.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 
 from healthgraph.graph import ntriples as nt
 from healthgraph.graph.namespaces import RDF, sparql_prefixes
 from healthgraph.graph.store import solutions
-from healthgraph.graph.streams import ChunkReader, binary_stream
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 _CLOSURE = sparql_prefixes() + """
@@ -69,10 +69,17 @@ def entailed_triples(store: Store) -> Iterator[str]:
                 yield f"<{subject.value}> <{row['super'].value}> {row['o']} .\n"
 
 
-def materialise(store: Store, graph: str) -> None:
-    """Write the entailed triples into `graph` (computed first, then bulk loaded)."""
-    lines = list(entailed_triples(store))
-    if lines:
-        store.bulk_load(
-            binary_stream(ChunkReader(lines)), RdfFormat.N_TRIPLES, to_graph=NamedNode(graph)
-        )
+def materialise(store: Store, graph: str) -> int:
+    """Write the entailed triples into `graph`; returns how many.
+
+    They are streamed to a temporary N-Triples file first (memory stays flat at any size;
+    the store is not written while its own query results are being read), then bulk loaded."""
+    count = 0
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".nt") as spool:
+        for line in entailed_triples(store):
+            spool.write(line)
+            count += 1
+        spool.flush()
+        if count:
+            store.bulk_load(path=spool.name, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph))
+    return count

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -69,3 +72,51 @@ def batched_text(chunks: Iterable[str | bytes], size: int = 1 << 16) -> Iterator
             pending, length = [], 0
     if pending:
         yield "".join(pending)
+
+
+class _Producer(threading.Thread):
+    """Writes the chunks to a pipe from a thread, so Python produces while the engine parses."""
+
+    def __init__(self, chunks: Iterable[str | bytes], fd: int) -> None:
+        super().__init__(daemon=True, name="ntriples-producer")
+        self._chunks = chunks
+        self._fd = fd
+        self.error: BaseException | None = None
+        self.bytes_written = 0
+
+    def run(self) -> None:
+        try:
+            with os.fdopen(self._fd, "wb", buffering=BLOCK_SIZE) as out:
+                for chunk in self._chunks:
+                    data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+                    out.write(data)
+                    self.bytes_written += len(data)
+        except BrokenPipeError as error:
+            self.error = self.error or error
+        except BaseException as error:  # handed to the caller, re-raised there
+            self.error = error
+
+
+@contextlib.contextmanager
+def piped(chunks: Iterable[str | bytes]) -> Iterator[tuple[str, _Producer]]:
+    """A path (`/dev/fd/N`) the engine reads natively while a thread writes `chunks` into it.
+
+    pyoxigraph releases the GIL while it reads and parses a path, so producing the text
+    (Python) and parsing it (Rust) overlap on two cores. An error raised by `chunks` is
+    re-raised here after the reader finished, so a build never succeeds on partial input."""
+    read_fd, write_fd = os.pipe()
+    producer = _Producer(chunks, write_fd)
+    producer.start()
+    failure: BaseException | None = None
+    try:
+        yield f"/dev/fd/{read_fd}", producer
+    except BaseException as error:
+        failure = error
+    finally:
+        os.close(read_fd)  # a reader that stopped early makes the writer fail and finish
+        producer.join()
+    # the producer's own error (a LoadError part-way) explains a reader error on cut input
+    if producer.error is not None and not isinstance(producer.error, BrokenPipeError):
+        raise producer.error
+    if failure is not None:
+        raise failure

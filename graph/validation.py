@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rdflib
 from healthgraph.graph.namespaces import SH
+from healthgraph.graph.shacl_sparql import CompiledCheck, compile_shapes, residual_shapes
 from healthgraph.graph.store import solutions, triples
-from pyoxigraph import RdfFormat, Store
-from pyshacl import validate
+from pyoxigraph import BlankNode, RdfFormat, Store
+from pyshacl import Validator
+from pyshacl.graph_abstraction import DataGraph
 
 MAX_REPORTED = 20
 
@@ -33,7 +39,26 @@ class ShapeViolationError(Exception):
         super().__init__("\n".join(lines))
 
 
+FOCUS_BATCH = 50_000
+"""Focus nodes checked per pyshacl run: bounds memory at any size."""
+
+_CLASS_SIZES = """
+SELECT ?class (COUNT(?s) AS ?n) WHERE { VALUES ?class { %s } ?s a ?class } GROUP BY ?class
+"""
+
+_FOCUS_NODES = """
+SELECT ?s WHERE { VALUES ?class { %s } ?s a ?class . FILTER(isIRI(?s)) }
+"""
+
 _FOCUS_DATA = """
+CONSTRUCT { ?s ?p ?o . ?o a ?type } WHERE {
+  VALUES ?s { %s }
+  ?s ?p ?o .
+  OPTIONAL { ?o a ?type }
+}
+"""
+
+_CLASS_DATA = """
 CONSTRUCT { ?s ?p ?o . ?o a ?type } WHERE {
   VALUES ?class { %s }
   ?s a ?class ; ?p ?o .
@@ -42,17 +67,69 @@ CONSTRUCT { ?s ?p ?o . ?o a ?type } WHERE {
 """
 
 
-def focus_graph(store: Store, target_classes: list[str]) -> rdflib.Graph:
-    """What the shapes can see: every triple about an instance of a target class, and the
-    types of the things those triples point to (for sh:class)."""
-    graph = rdflib.Graph()
+@dataclass(frozen=True)
+class FocusPlan:
+    """How the target nodes are checked: the instances of small classes together, with all
+    their triples (so nested shapes that follow paths through them, like a board's
+    `hg:country/hg:isoCode`, see everything, as a single focus graph would); the instances of
+    big classes (partnerships, memberships at scale) in batches of `FOCUS_BATCH`, each with
+    the small classes' triples as context and the types of every node they point to."""
+
+    small: tuple[str, ...]
+    big: tuple[str, ...]
+
+
+def plan_focus(store: Store, target_classes: list[str], size: int = FOCUS_BATCH) -> FocusPlan:
     if not target_classes:
-        return graph
-    query = _FOCUS_DATA % " ".join(f"<{iri}>" for iri in target_classes)
-    data = triples(store.query(query, use_default_graph_as_union=True)).serialize(
-        format=RdfFormat.N_TRIPLES
-    )
-    graph.parse(data=data, format="nt")
+        return FocusPlan((), ())
+    query = _CLASS_SIZES % " ".join(f"<{iri}>" for iri in target_classes)
+    sizes = {
+        row["class"].value: int(row["n"].value)
+        for row in solutions(store.query(query, use_default_graph_as_union=True))
+    }
+    small = tuple(c for c in target_classes if sizes.get(c, 0) <= size)
+    big = tuple(c for c in target_classes if sizes.get(c, 0) > size)
+    return FocusPlan(small, big)
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def focus_batches(store: Store, classes: Sequence[str], size: int = FOCUS_BATCH) -> Iterator[list[str]]:
+    """The instances of `classes`, streamed from the engine in batches of `size`."""
+    if not classes:
+        return
+    batch: list[str] = []
+    for row in solutions(store.query(_FOCUS_NODES % _values(classes), use_default_graph_as_union=True)):
+        batch.append(row["s"].value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _graph(store: Store, query: str) -> bytes:
+    result = triples(store.query(query, use_default_graph_as_union=True))
+    return result.serialize(format=RdfFormat.N_TRIPLES) or b""
+
+
+def class_data(store: Store, classes: Sequence[str]) -> bytes:
+    """Every triple about an instance of `classes`, and the types of what they point to."""
+    return _graph(store, _CLASS_DATA % _values(classes)) if classes else b""
+
+
+def focus_data(store: Store, nodes: Sequence[str]) -> bytes:
+    """Every triple about `nodes`, and the types of what they point to (for sh:class)."""
+    return _graph(store, _FOCUS_DATA % _values(nodes)) if nodes else b""
+
+
+def _rdflib_graph(*parts: bytes) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for part in parts:
+        if part:
+            graph.parse(data=part, format="nt")
     return graph
 
 
@@ -115,11 +192,28 @@ def _run_sparql_constraint(store: Store, constraint: SparqlConstraint) -> list[V
     return violations
 
 
+def _superclasses(store: Store) -> dict[str, set[str]]:
+    above: dict[str, set[str]] = {}
+    query = ("SELECT DISTINCT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ "
+             "?super . FILTER(isIRI(?sub) && isIRI(?super) && ?sub != ?super) }")
+    for row in solutions(store.query(query, use_default_graph_as_union=True)):
+        above.setdefault(row["sub"].value, set()).add(row["super"].value)
+    return above
+
+
+def _run_compiled(store: Store, check: CompiledCheck) -> Iterator[Violation]:
+    for row in solutions(store.query(check.query, use_default_graph_as_union=True)):
+        focus = row["this"]
+        yield Violation(focus_node=str(focus.value) if not isinstance(focus, BlankNode) else str(focus),
+                        path=check.path, message=check.message, severity=check.severity)
+
+
 def check_shapes(store: Store, shapes: Path) -> list[Violation]:
     """All violations of `shapes` by the store's data (empty when it conforms).
 
-    Core constraints are checked by pyshacl on the focus data; SHACL-SPARQL
-    constraints run in the store's own engine, once per constraint for all nodes.
+    SHACL-SPARQL constraints and the core constraints `shacl_sparql` compiles run in the
+    store's own engine, once per constraint for all nodes; pyshacl checks what is left, on
+    bounded batches of focus nodes.
     """
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     sh = rdflib.Namespace(SH)
@@ -129,22 +223,55 @@ def check_shapes(store: Store, shapes: Path) -> list[Violation]:
         for violation in _run_sparql_constraint(store, constraint)
     ]
     shapes_graph.remove((None, sh.sparql, None))
+    found = set(violations)
+    compiled = compile_shapes(shapes_graph, _superclasses(store))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the engine releases the GIL
+        for result in pool.map(lambda check: list(_run_compiled(store, check)), compiled):
+            found.update(result)
+    shapes_graph = residual_shapes(shapes_graph, compiled)
     targets = sorted({str(o) for o in shapes_graph.objects(None, sh.targetClass)})
-    conforms, report, _ = validate(
-        focus_graph(store, targets), shacl_graph=shapes_graph, inference="none", advanced=True
+    plan = plan_focus(store, targets)
+    context = class_data(store, plan.small)
+    small_nodes = [node for batch in focus_batches(store, plan.small, 1 << 62) for node in batch]
+    if small_nodes:
+        found.update(_core_violations(_rdflib_graph(context), shapes_graph, small_nodes))
+    for batch in focus_batches(store, plan.big):
+        data = _rdflib_graph(context, focus_data(store, batch))
+        found.update(_core_violations(data, shapes_graph, batch))
+    return sorted(found, key=lambda v: (v.focus_node, v.path, v.message))
+
+
+class _BatchValidator(Validator):
+    """pyshacl's validator with the focus nodes held as a set: it tests every target node for
+    membership in them, which is quadratic with the list it keeps by default."""
+
+    def make_executor(self) -> Any:
+        executor = super().make_executor()
+        if executor.focus_nodes:
+            executor.focus_nodes = frozenset(executor.focus_nodes)  # type: ignore[assignment]
+        return executor
+
+
+def _core_violations(data: rdflib.Graph, shapes: rdflib.Graph, nodes: list[str]) -> list[Violation]:
+    """pyshacl on one batch: only `nodes` are focus nodes (their neighbours are context)."""
+    sh = rdflib.Namespace(SH)
+    validator = _BatchValidator(
+        DataGraph.from_rdflib(data), shacl_graph=shapes,
+        options={"inference": "none", "advanced": True, "inplace": True,
+                 "focus_nodes": [rdflib.URIRef(node) for node in nodes]},
     )
+    conforms, report, _ = validator.run()  # type: ignore[no-untyped-call]
     if conforms:
-        return sorted(violations, key=lambda v: (v.focus_node, v.path, v.message))
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        violations.append(
-            Violation(
-                focus_node=str(report.value(result, sh.focusNode)),
-                path=str(report.value(result, sh.resultPath) or ""),
-                message=str(report.value(result, sh.resultMessage) or ""),
-                severity=str(report.value(result, sh.resultSeverity) or "").rsplit("#", 1)[-1],
-            )
+        return []
+    return [
+        Violation(
+            focus_node=str(report.value(result, sh.focusNode)),
+            path=str(report.value(result, sh.resultPath) or ""),
+            message=str(report.value(result, sh.resultMessage) or ""),
+            severity=str(report.value(result, sh.resultSeverity) or "").rsplit("#", 1)[-1],
         )
-    return sorted(violations, key=lambda v: (v.focus_node, v.path, v.message))
+        for result in report.subjects(rdflib.RDF.type, sh.ValidationResult)
+    ]
 
 
 def require_conformance(store: Store, shapes: Path) -> None:

@@ -39,7 +39,10 @@ from healthgraph.graph.namespaces import DCTERMS, HG, PROV, RDF, RDFS, VOID, XSD
 from healthgraph.graph.sources import Source
 from healthgraph.graph.statistics import compute_statistics
 from healthgraph.graph.store import EmbeddedStore
-from healthgraph.graph.streams import ChunkReader, batched_text, binary_stream
+from healthgraph.graph.streams import ChunkReader, batched_text, binary_stream, piped
+from healthgraph.graph.text_index import FILE_NAME as TEXT_INDEX_FILE
+from healthgraph.graph.text_index import build_text_index
+from healthgraph.graph.text_index import entries as text_entries
 from healthgraph.graph.validation import require_conformance
 from pyoxigraph import NamedNode, RdfFormat, Store
 
@@ -63,10 +66,16 @@ class VersionInfo:
     statistics: dict[str, Any] = field(default_factory=dict)
     sources: list[dict[str, str]] = field(default_factory=list)
     dumps: list[Dump] = field(default_factory=list)
+    graphs: tuple[str, ...] = ()
+    """The version's named graphs on a remote engine (empty for an embedded version)."""
 
     @property
     def store_path(self) -> Path:
         return self.path / "store"
+
+    @property
+    def text_index_path(self) -> Path:
+        return self.path / TEXT_INDEX_FILE
 
     @property
     def triples(self) -> int:
@@ -125,6 +134,10 @@ class VersionedStore:
 
     def has_current(self) -> bool:
         return self.pointer.exists()
+
+    def open(self, version: VersionInfo) -> EmbeddedStore:
+        """A read-only store on `version` (any number of processes may open it)."""
+        return EmbeddedStore.open_read_only(version.store_path)
 
     def pointer_stamp(self) -> float:
         """Changes whenever the current version changes (cheap to poll per request)."""
@@ -206,16 +219,16 @@ class VersionedStore:
         described: list[dict[str, str]] = []
         for source in sources:
             started = time.monotonic()
-            reader = ChunkReader(batched_text(source.chunks()))
-            store.bulk_load(
-                binary_stream(reader),
-                source.format,
-                base_iri=options.base_iri,
-                to_graph=NamedNode(source.graph),
-            )
+            with piped(batched_text(source.chunks())) as (path, producer):
+                store.bulk_load(
+                    path=path,
+                    format=source.format,
+                    base_iri=options.base_iri,
+                    to_graph=NamedNode(source.graph),
+                )
             progress(
                 f"loaded {source.path.name} into <{source.graph}> "
-                f"({reader.bytes_read / 1e6:.1f} MB in {time.monotonic() - started:.1f} s)"
+                f"({producer.bytes_written / 1e6:.1f} MB in {time.monotonic() - started:.1f} s)"
             )
             described.append(
                 {
@@ -244,14 +257,17 @@ class VersionedStore:
         progress: Progress,
     ) -> dict[str, Any]:
         store.clear_graph(NamedNode(options.inferred_graph))
-        materialise(store, options.inferred_graph)
-        progress("inferred subclass and subproperty triples")
+        inferred = materialise(store, options.inferred_graph)
+        progress(f"inferred {inferred} subclass and subproperty triples")
         if options.validate and options.shapes:
             require_conformance(store, options.shapes)
             progress("data conforms to the SHACL shapes")
         statistics = compute_statistics(store, options.base_iri)
         duplicates = write_duplicates_report(EmbeddedStore(store), building)
         progress(f"{len(duplicates)} probable duplicates reported")
+        progress("computed statistics")
+        entries = build_text_index(building / TEXT_INDEX_FILE, text_entries(store))
+        progress(f"built the text index ({entries} labelled resources)")
         if options.optimize:
             store.optimize()
         dumps = write_dumps(store, building) if options.dumps else []

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from healthgraph.graph.boards import UnknownBoardError
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.executor import QueryExecutor
+from healthgraph.graph.remote_store import RemoteStoreError, RemoteTimeoutError
 from healthgraph.graph.search import FilterError
 from healthgraph.graph.similarity import UnknownPartnershipError
 from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
@@ -25,7 +26,7 @@ from healthgraph.server import (
 )
 from healthgraph.server.errors import GRAPH_ERRORS, HttpError, from_graph_error
 from healthgraph.server.pages import STATIC_DIR, render
-from healthgraph.server.settings import Settings
+from healthgraph.server.settings import Settings, SettingsError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -97,6 +98,16 @@ async def no_version(request: Request, exc: Exception) -> Response:
     )
 
 
+async def remote_error(request: Request, exc: Exception) -> Response:
+    timeout = isinstance(exc, RemoteTimeoutError)
+    status = 503 if timeout else 502
+    return JSONResponse(
+        {"status": status, "error": "Service Unavailable" if timeout else "Bad Gateway",
+         "message": str(exc)},
+        status_code=status, headers={"Cache-Control": "no-store"},
+    )
+
+
 def create_app(
     settings: Settings,
     versions: VersionedStore | None = None,
@@ -105,6 +116,10 @@ def create_app(
 ) -> Starlette:
     """The whole web application over the store versions in `settings.state_dir`.
     `executor` runs the queries (default: a pool of its own, closed on shutdown)."""
+    if settings.remote:
+        raise SettingsError(
+            "HEALTHGRAPH_STORE: the app does not serve from a remote engine yet (the query "
+            "executor runs over local store versions); `healthgraph load` publishes to it")
     services = Services(settings, versions or VersionedStore(settings.state_dir))
     sparql_endpoint = sparql.SparqlEndpoint(
         settings, services.versions, services.current, executor=executor, editor=ui.sparql_editor
@@ -149,6 +164,7 @@ def create_app(
             FilterError: bad_filter,
             UnknownBoardError: unknown_board,
             UnknownPartnershipError: unknown_partnership,
+            RemoteStoreError: remote_error,
             **contribute.EXCEPTION_HANDLERS,
         },
         lifespan=lifespan,
@@ -156,3 +172,9 @@ def create_app(
     app.state.services = services
     app.state.sparql = sparql_endpoint
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app from HEALTHGRAPH_* variables: the factory uvicorn workers import
+    (`uvicorn --factory healthgraph.server.app:app_from_env`)."""
+    return create_app(Settings.from_env())

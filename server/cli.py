@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -54,14 +55,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
     from healthgraph.server.app import create_app
 
-    versions = pipeline.versioned_store(settings)
+    versions = pipeline.version_source(settings)
     if not versions.has_current():
         progress = Progress()
-        progress(f"no store yet in {settings.state_dir}: building it from {settings.data_dir}")
+        where = settings.store if settings.remote else settings.state_dir
+        progress(f"no store yet in {where}: building it from {settings.data_dir}")
         pipeline.build(settings, progress)
-    print(f"serving on http://{settings.host}:{settings.port}/", file=sys.stderr)
-    uvicorn.run(create_app(settings, versions), host=settings.host, port=settings.port,
-                log_level="info")
+    workers = args.workers or 1
+    print(f"serving on http://{settings.host}:{settings.port}/ ({workers} worker(s))", file=sys.stderr)
+    if workers > 1:
+        # each worker process imports the app and opens the current version read-only;
+        # settings reach it through the environment it inherits
+        os.environ.update(settings.to_env())
+        uvicorn.run("healthgraph.server.app:app_from_env", factory=True, workers=workers,
+                    host=settings.host, port=settings.port, log_level="info")
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 
 
@@ -76,7 +85,7 @@ def _query(settings: Settings, args: argparse.Namespace) -> int:
     named = queries[args.name]
     values = dict(_param(p) for p in args.param)
     bindings = named.bindings(IriMinter(settings.base_iri), values)
-    snapshot = CurrentVersion(pipeline.versioned_store(settings)).snapshot()
+    snapshot = CurrentVersion(pipeline.version_source(settings)).snapshot()
     formats = choose_formats(None, None, args.format)
     result = snapshot.store.serialize(named.text, formats, bindings=bindings)
     sys.stdout.buffer.write(result.body)
@@ -125,6 +134,8 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the current version (built on first start)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="uvicorn worker processes, each reading the current version")
     query = commands.add_parser("query", help="run a named query from queries/")
     query.add_argument("name")
     query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")

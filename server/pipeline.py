@@ -11,6 +11,8 @@ from pathlib import Path
 
 from healthgraph.graph import duplicates
 from healthgraph.graph.iris import IriMinter
+from healthgraph.graph.remote_store import Endpoints
+from healthgraph.graph.remote_versions import RemoteVersions
 from healthgraph.graph.sources import Source
 from healthgraph.graph.versions import BuildOptions, Progress, VersionedStore, VersionInfo
 from healthgraph.loaders.csv_map import CsvDataset
@@ -53,9 +55,25 @@ def versioned_store(settings: Settings) -> VersionedStore:
     return VersionedStore(settings.state_dir)
 
 
+def remote_versions(settings: Settings) -> RemoteVersions:
+    return RemoteVersions(
+        Endpoints.oxigraph(settings.store), settings.base_iri, settings.state_dir / "remote",
+        timeout=settings.max_query_timeout,
+    )
+
+
+def version_source(settings: Settings) -> VersionedStore | RemoteVersions:
+    """The versions the app serves: local (embedded) or on the SPARQL engine (remote)."""
+    return remote_versions(settings) if settings.remote else versioned_store(settings)
+
+
 def build(settings: Settings, progress: Progress) -> VersionInfo:
-    """Load the data directory into a new store version and make it current."""
-    return versioned_store(settings).build(collect_sources(settings), build_options(settings), progress)
+    """Load the data directory into a new store version and make it current (and, with a
+    remote store, publish it to the engine and switch there)."""
+    info = versioned_store(settings).build(collect_sources(settings), build_options(settings), progress)
+    if settings.remote:
+        return remote_versions(settings).publish(info, progress)
+    return info
 
 
 def duplicates_report(settings: Settings, progress: Progress) -> Iterator[str]:

@@ -73,11 +73,18 @@ class Settings:
     service_allow_list: str = ""
     """HEALTHGRAPH_SERVICE_ALLOW_LIST: space-separated IRIs that SERVICE and LOAD may reach;
     anything else is refused (400), since the engine would fetch it from the server."""
+    store: str = "embedded"
+    """HEALTHGRAPH_STORE: "embedded" (pyoxigraph in the state directory) or the http(s) URL of an
+    Oxigraph server (its /query, /update and /store endpoints), e.g. http://127.0.0.1:7878/.
+    Builds still run locally in HEALTHGRAPH_STATE_DIR, then are published to the engine
+    (`healthgraph load`); `serve` over a remote engine is not wired to the query executor yet."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or not self.base_iri.startswith(("http://", "https://")):
             raise SettingsError(f"HEALTHGRAPH_BASE_IRI must be an http(s) IRI ending in '/': "
                                 f"{self.base_iri!r}")
+        if self.store != "embedded" and not self.store.startswith(("http://", "https://")):
+            raise SettingsError(f"HEALTHGRAPH_STORE must be 'embedded' or an http(s) URL: {self.store!r}")
         if self.query_timeout <= 0 or self.max_query_timeout < self.query_timeout:
             raise SettingsError("need 0 < HEALTHGRAPH_QUERY_TIMEOUT <= HEALTHGRAPH_MAX_QUERY_TIMEOUT")
         if self.query_workers < 2:
@@ -87,6 +94,11 @@ class Settings:
     def allowed_outbound(self) -> frozenset[str]:
         """The IRIs of HEALTHGRAPH_SERVICE_ALLOW_LIST."""
         return frozenset(self.service_allow_list.split())
+
+    @property
+    def remote(self) -> bool:
+        """Whether the graph is served by a remote SPARQL engine."""
+        return self.store != "embedded"
 
     @property
     def shapes_path(self) -> Path:
@@ -100,6 +112,14 @@ class Settings:
     @property
     def ontology_path(self) -> Path:
         return self.ontology_dir / "healthgraph.ttl"
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as HEALTHGRAPH_* variables (for worker processes)."""
+        return {
+            f"HEALTHGRAPH_{item.name.upper()}": str(getattr(self, item.name))
+            for item in fields(self)
+            if getattr(self, item.name) is not None
+        }
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

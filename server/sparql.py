@@ -21,6 +21,7 @@ from healthgraph.graph.query_runner import QueryRequest, QueryRunner, graph_key,
 from healthgraph.graph.result_cache import ResultCache
 from healthgraph.graph.sparql_form import query_form
 from healthgraph.graph.store import Dataset, QueryForm, ResultFormats, SerializedResult
+from healthgraph.graph.text_index import TextSearchError
 from healthgraph.graph.updates import apply_update
 from healthgraph.graph.versions import VersionedStore, VersionInfo
 from healthgraph.server import conneg, http_cache
@@ -331,9 +332,14 @@ class SparqlEndpoint:
         form = query_form(parsed.query)
         formats = choose_formats(request.headers.get("accept"), form, parsed.formats)
         timeout = deadline(self.settings, parsed.timeout)
-        version = self.current.snapshot().version
+        snapshot = self.current.snapshot()
+        version = snapshot.version
+        try:
+            expanded = snapshot.expand(parsed.query)  # `?x hg:textSearch "..."` from the text index
+        except TextSearchError as error:
+            raise BadRequest(str(error)) from error
         query = QueryRequest(
-            parsed.query, formats, form, Dataset(parsed.default_graphs, parsed.named_graphs),
+            expanded, formats, form, Dataset(parsed.default_graphs, parsed.named_graphs),
             endpoint_url(request),
         )
         key = query_key(version, query)

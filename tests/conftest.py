@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,4 +59,73 @@ def executor() -> Iterator[QueryExecutor]:
 def client(settings: Settings, executor: QueryExecutor) -> Iterator[httpx.Client]:
     """The real app, driven in-process through httpx (Starlette's TestClient)."""
     with TestClient(create_app(settings, executor=executor)) as http:
+        yield http
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _oxigraph_command() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.fail("the `oxigraph` server is not installed (pip install '.[test]')")
+    return found
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throw-away `oxigraph serve` on 127.0.0.1 (a free port, its own directory)."""
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [_oxigraph_command(), "serve", "--location", str(location / "db"),
+         "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{url}query", params={"query": "ASK {}"}, timeout=1)
+            break
+        except httpx.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("oxigraph serve did not start")
+            time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def remote_settings(
+    settings: Settings, oxigraph_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    """Settings of an app over `oxigraph serve`, holding the session's built version
+    (published through the Graph Store Protocol, switched by the pointer graph)."""
+    remote = Settings(state_dir=tmp_path_factory.mktemp("remote-state"), store=oxigraph_server)
+    shutil.copytree(settings.state_dir, remote.state_dir, dirs_exist_ok=True)
+    pipeline.remote_versions(remote).publish(VersionedStore(remote.state_dir).current())
+    return remote
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def any_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """The app's settings on each backend in turn."""
+    if request.param == "embedded":
+        return settings
+    remote: Settings = request.getfixturevalue("remote_settings")
+    return remote
+
+
+@pytest.fixture
+def any_client(any_settings: Settings) -> Iterator[httpx.Client]:
+    """The real app on each backend in turn."""
+    with TestClient(create_app(any_settings)) as http:
         yield http

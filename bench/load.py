@@ -1,0 +1,165 @@
+"""Load throughput at one size, side by side, from one run:
+
+1. our CSV -> store: the real build (`pipeline.build`: loaders, bulk load, inference, SHACL,
+   statistics, text index, optimize), with the time of its load phase and of the whole build;
+2. the same triples as one N-Triples file (written by the loaders), raw `Store.bulk_load`;
+3. `oxigraph load` of that file (the server's own loader, a separate process);
+4. rdflib parsing that file into a `Graph` (only up to --rdflib-max triples).
+
+    python bench/load.py /tmp/hg-100k --out bench/results/load-100k.json [--skip-build]
+
+Peak memory (RSS) is measured per step in a child process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PYTHON = sys.executable
+OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
+
+
+def _child(code: str, *args: str) -> tuple[float, int, str]:
+    """Run `code` in a fresh interpreter: (seconds, peak RSS in MB, stderr)."""
+    started = time.monotonic()
+    done = subprocess.run([PYTHON, "-c", code, *args], capture_output=True, text=True, check=True)
+    elapsed = time.monotonic() - started
+    rss = int(done.stdout.strip().splitlines()[-1]) // 1024
+    return elapsed, rss, done.stderr
+
+
+_RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+_BUILD = """
+import sys
+from pathlib import Path
+from healthgraph.server import pipeline
+from healthgraph.server.cli import Progress
+from healthgraph.server.settings import Settings
+settings = Settings(data_dir=Path(sys.argv[1]), state_dir=Path(sys.argv[2]))
+info = pipeline.build(settings, Progress())
+print(info.triples, file=sys.stderr)
+""" + _RSS
+
+_WRITE_NT = """
+import sys
+from pathlib import Path
+from healthgraph.server import pipeline
+from healthgraph.server.settings import Settings
+settings = Settings(data_dir=Path(sys.argv[1]))
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for source in pipeline.collect_sources(settings):
+        if source.path.suffix == ".csv":
+            for chunk in source.chunks():
+                out.write(chunk)
+""" + _RSS
+
+_BULK = """
+import sys
+from pyoxigraph import RdfFormat, Store
+Store(sys.argv[2]).bulk_load(path=sys.argv[1], format=RdfFormat.N_TRIPLES)
+""" + _RSS
+
+_RDFLIB = """
+import sys, rdflib
+g = rdflib.Graph(); g.parse(sys.argv[1], format="nt"); print(len(g), file=sys.stderr)
+""" + _RSS
+
+
+def _build(data: Path, state: Path, budget: float | None) -> tuple[float, int, str, bool]:
+    """The real build in a child process, stopped after `budget` seconds if given:
+    (seconds, peak RSS MB or -1 when stopped, progress log, finished)."""
+    started = time.monotonic()
+    process = subprocess.Popen([PYTHON, "-c", _BUILD, str(data), str(state)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = process.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        return time.monotonic() - started, -1, err, False
+    if process.returncode != 0:
+        raise RuntimeError(f"build failed: {err[-2000:]}")
+    return time.monotonic() - started, int(out.strip().splitlines()[-1]) // 1024, err, True
+
+
+def _phase_seconds(log: str) -> dict[str, float]:
+    """Seconds per build phase, from the progress lines ('[   12.3s] message')."""
+    stamps = [(float(m[1]), m[2]) for m in re.finditer(r"\[\s*([\d.]+)s\] (.*)", log)]
+    phases: dict[str, float] = {}
+    last = 0.0
+    for stamp, message in stamps:
+        key = ("load" if message.startswith("loaded ") else message.split(" ")[0])
+        phases[key] = phases.get(key, 0.0) + stamp - last
+        last = stamp
+    return phases
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "hg-bench")
+    parser.add_argument("--skip-build", action="store_true", help="only the raw loads")
+    parser.add_argument("--rdflib-max", type=int, default=6_000_000)
+    parser.add_argument("--build-budget", type=float, default=None,
+                        help="stop the build after this many seconds (phases done are reported)")
+    args = parser.parse_args(argv)
+    work = args.work / args.data.name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    results: dict[str, object] = {"data": str(args.data)}
+
+    nt_file = work / "data.nt"
+    seconds, rss, _ = _child(_WRITE_NT, str(args.data), str(nt_file))
+    triples = sum(1 for _ in nt_file.open("rb"))
+    results["triples_csv"] = triples
+    results["csv_to_ntriples"] = {"seconds": seconds, "peak_rss_mb": rss}
+    print(f"loaders -> N-Triples file: {triples} triples in {seconds:.1f} s", file=sys.stderr)
+
+    seconds, rss, _ = _child(_BULK, str(nt_file), str(work / "raw-store"))
+    results["raw_bulk_load"] = {"seconds": seconds, "peak_rss_mb": rss,
+                                "triples_per_s": triples / seconds}
+    print(f"raw bulk_load: {seconds:.1f} s", file=sys.stderr)
+    shutil.rmtree(work / "raw-store", ignore_errors=True)
+
+    started = time.monotonic()
+    subprocess.run([OXIGRAPH, "load", "--location", str(work / "ox-store"), "--file", str(nt_file)],
+                   check=True, capture_output=True)
+    seconds = time.monotonic() - started
+    results["oxigraph_load"] = {"seconds": seconds, "triples_per_s": triples / seconds}
+    print(f"oxigraph load: {seconds:.1f} s", file=sys.stderr)
+    shutil.rmtree(work / "ox-store", ignore_errors=True)
+
+    if triples <= args.rdflib_max:
+        seconds, rss, _ = _child(_RDFLIB, str(nt_file))
+        results["rdflib_parse"] = {"seconds": seconds, "peak_rss_mb": rss,
+                                   "triples_per_s": triples / seconds}
+        print(f"rdflib parse: {seconds:.1f} s", file=sys.stderr)
+
+    if not args.skip_build:
+        seconds, rss, log, finished = _build(args.data, work / "state", args.build_budget)
+        phases = _phase_seconds(log)
+        results["build"] = {"seconds": seconds, "peak_rss_mb": rss, "phases": phases,
+                            "finished": finished,
+                            "load_triples_per_s": triples / phases.get("load", seconds),
+                            "log": log[-4000:]}
+        print(log, file=sys.stderr)
+    nt_file.unlink()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Tables (Markdown) and the latency-vs-size plot from bench/results/*.json.
+
+    python bench/report.py            # prints the tables, writes docs/benchmarks-latency.png
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+
+def _load(prefix: str) -> dict[str, dict[str, object]]:
+    found = {}
+    for label in SIZES:
+        path = RESULTS / f"{prefix}-{label}.json"
+        if path.exists():
+            found[label] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
+def load_table() -> str:
+    lines = ["| N | triples (CSV graphs) | loaders -> .nt | raw bulk_load | `oxigraph load` | rdflib parse "
+             "| our load phase | ours / raw | full build | build / raw | peak RSS build |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for label, r in _load("load").items():
+        raw = r["raw_bulk_load"]["seconds"]  # type: ignore[index]
+        build = r.get("build") or {}
+        phases = build.get("phases", {}) if isinstance(build, dict) else {}
+        load = phases.get("load")
+        rdflib_parse = r.get("rdflib_parse")
+        cells = [
+            label, f"{r['triples_csv']:,}", f"{r['csv_to_ntriples']['seconds']:.1f} s",  # type: ignore[index]
+            f"{raw:.1f} s ({r['raw_bulk_load']['triples_per_s'] / 1000:.0f}k/s)",  # type: ignore[index]
+            f"{r['oxigraph_load']['seconds']:.1f} s",  # type: ignore[index]
+            f"{rdflib_parse['seconds']:.1f} s" if isinstance(rdflib_parse, dict) else "not run",
+            f"{load:.1f} s" if load else "-",
+            f"{raw / load:.0%}" if load else "-",
+            f"{build['seconds']:.1f} s" if build else "-",
+            f"{build['seconds'] / raw:.1f}x" if build else "-",
+            f"{build['peak_rss_mb']} MB" if build else "-",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def query_table() -> str:
+    runs = _load("queries")
+    servers = ["ours-embedded", "ours-remote", "oxigraph", "rdflib-endpoint"]
+    lines = []
+    for label, r in runs.items():
+        lines.append(f"\n**N = {label}** (median ms of {5} runs after one warm-up)\n")
+        lines.append("| query | " + " | ".join(servers) + " |")
+        lines.append("|---|" + "---|" * len(servers))
+        table = r["servers"]
+        queries = list(next(iter(table.values())).keys()) if table else []  # type: ignore[attr-defined]
+        for query in queries:
+            cells = []
+            for server in servers:
+                cell = table.get(server, {}).get(query)  # type: ignore[attr-defined]
+                if cell is None:
+                    cells.append("-")
+                elif "error" in cell:
+                    cells.append(cell["error"][:40])
+                else:
+                    cells.append(f"{cell['median_ms']:.1f}")
+            lines.append(f"| {query} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = _load("queries")
+    if not runs:
+        return
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for axis, server in zip(axes, ["ours-embedded", "oxigraph"], strict=True):
+        queries = list(runs[next(iter(runs))]["servers"][server].keys())  # type: ignore[index]
+        for query in queries:
+            xs, ys = [], []
+            for label, r in runs.items():
+                cell = r["servers"].get(server, {}).get(query)  # type: ignore[attr-defined]
+                if cell and "median_ms" in cell:
+                    xs.append(SIZES[label])
+                    ys.append(cell["median_ms"])
+            axis.plot(xs, ys, marker="o", label=query)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("partnerships (N)")
+        axis.set_ylabel("median latency (ms)")
+        axis.set_title(server)
+        axis.grid(True, which="both", alpha=0.3)
+    axes[0].legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(out, dpi=100)
+
+
+def main() -> int:
+    print(load_table())
+    print(query_table())
+    plot(ROOT / "docs" / "benchmarks-latency.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

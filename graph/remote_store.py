@@ -1,0 +1,221 @@
+"""The Store interface over any SPARQL 1.1 server: the SPARQL Protocol for queries and updates,
+the Graph Store Protocol for loading.
+
+Everything the app writes goes into named graphs, and every read is scoped: a query is sent
+with the current version's graphs as `default-graph-uri` and `named-graph-uri`, so the engine's
+own default graph (and any older or half-written version) is never seen. Results are written
+by the engine in the negotiated format (`Accept`) and passed through.
+
+Deadlines: each query carries `timeout` (milliseconds, read by engines that honour it) and the
+HTTP client gives up at the same deadline plus a small margin, so a stuck engine becomes a
+`RemoteTimeoutError`, never a hung request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+from urllib.parse import urlencode
+
+import httpx
+from healthgraph.graph.sparql_form import query_form
+from healthgraph.graph.store import (
+    Bindings,
+    Dataset,
+    QueryForm,
+    QuerySyntaxError,
+    ResultFormats,
+    SerializedResult,
+    Term,
+)
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+
+DEFAULT_TIMEOUT: Final = 30.0
+CLIENT_MARGIN: Final = 2.0
+"""Seconds the client waits beyond the deadline it gave the engine."""
+
+
+class RemoteStoreError(RuntimeError):
+    """The engine answered with an error or could not be reached."""
+
+
+class RemoteTimeoutError(RemoteStoreError):
+    """The engine did not answer within the deadline."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the engine answers. Separate URLs and credentials per endpoint, because engines
+    differ (Oxigraph: /query, /update, /store on one port; Virtuoso: /sparql, /sparql-auth,
+    /sparql-graph-crud-auth with Digest auth for writes)."""
+
+    query_url: str
+    update_url: str
+    store_url: str
+    query_auth: httpx.Auth | None = None
+    update_auth: httpx.Auth | None = None
+    store_auth: httpx.Auth | None = None
+
+    @classmethod
+    def oxigraph(cls, base: str) -> Endpoints:
+        """`http://host:port/` -> the Oxigraph server's /query, /update and /store."""
+        root = base if base.endswith("/") else base + "/"
+        return cls(f"{root}query", f"{root}update", f"{root}store")
+
+
+def _sparql_term(term: Term) -> str:
+    if isinstance(term, NamedNode | BlankNode | Literal | Triple):
+        return str(term)
+    raise TypeError(f"cannot bind {term!r}")
+
+
+def _with_bindings(query: str, bindings: Bindings | None) -> str:
+    """Bindings as a trailing VALUES clause (the protocol has no pre-binding)."""
+    if not bindings:
+        return query
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(_sparql_term(term) for term in bindings.values())
+    return f"{query}\nVALUES ({names}) {{ ({values}) }}"
+
+
+@dataclass
+class RemoteStore:
+    """A read view of the engine, scoped to `graphs` (one store version's named graphs)."""
+
+    endpoints: Endpoints
+    graphs: Sequence[str] = ()
+    timeout: float = DEFAULT_TIMEOUT
+    client: httpx.Client = field(default_factory=lambda: httpx.Client(http2=False))
+
+    # -- the protocol ------------------------------------------------------------------
+
+    def _post_query(self, query: str, accept: str, dataset: Dataset | None, timeout: float | None) -> bytes:
+        deadline = timeout or self.timeout
+        if dataset and (dataset.default_graphs or dataset.named_graphs):
+            default, named = list(dataset.default_graphs), list(dataset.named_graphs)
+        else:
+            default, named = list(self.graphs), list(self.graphs)
+        form: list[tuple[str, str]] = [("query", query), ("timeout", str(int(deadline * 1000)))]
+        form += [("default-graph-uri", graph) for graph in default]
+        form += [("named-graph-uri", graph) for graph in named]
+        try:
+            response = self.client.post(
+                self.endpoints.query_url,
+                content=urlencode(form),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+                auth=self.endpoints.query_auth or httpx.USE_CLIENT_DEFAULT,
+                timeout=deadline + CLIENT_MARGIN,
+            )
+        except httpx.TimeoutException as error:
+            raise RemoteTimeoutError(f"the SPARQL engine did not answer within {deadline:g} s") from error
+        except httpx.HTTPError as error:
+            raise RemoteStoreError(f"cannot reach the SPARQL engine: {error}") from error
+        if response.status_code == 400:
+            raise QuerySyntaxError(response.text.strip())
+        if response.status_code in (503, 504) and "timeout" in response.text.lower():
+            raise RemoteTimeoutError(response.text.strip())
+        if response.status_code >= 300:
+            raise RemoteStoreError(f"SPARQL engine answered {response.status_code}: {response.text[:500]}")
+        return response.content
+
+    def _solutions(self, query: str, bindings: Bindings | None) -> QuerySolutions | QueryBoolean:
+        body = self._post_query(_with_bindings(query, bindings), QueryResultsFormat.JSON.media_type,
+                                None, None)
+        return parse_query_results(body, format=QueryResultsFormat.JSON)
+
+    def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
+        result = self._solutions(query, bindings)
+        if not isinstance(result, QuerySolutions):
+            raise TypeError("not a SELECT query")
+        names = [variable.value for variable in result.variables]
+        return [
+            {name: solution[name] for name in names if solution[name] is not None}
+            for solution in result
+        ]
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        result = self._solutions(query, bindings)
+        if not isinstance(result, QueryBoolean):
+            raise TypeError("not an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]:
+        body = self._post_query(_with_bindings(query, bindings), RdfFormat.N_TRIPLES.media_type,
+                                None, None)
+        return [quad.triple for quad in parse(body, RdfFormat.N_TRIPLES)]
+
+    def serialize(
+        self,
+        query: str,
+        formats: ResultFormats,
+        *,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+        timeout: float | None = None,
+    ) -> SerializedResult:
+        form = query_form(query)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            media_type, result_form = formats.graph.media_type, QueryForm.CONSTRUCT
+        else:
+            media_type = formats.solutions.media_type
+            result_form = QueryForm.ASK if form == "ASK" else QueryForm.SELECT
+        body = self._post_query(_with_bindings(query, bindings), media_type, dataset, timeout)
+        return SerializedResult(result_form, body, media_type)
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        for name in [graph] if graph else list(self.graphs):
+            response = self.client.get(
+                self.endpoints.store_url, params={"graph": name},
+                headers={"Accept": RdfFormat.N_TRIPLES.media_type},
+                auth=self.endpoints.store_auth or httpx.USE_CLIENT_DEFAULT, timeout=self.timeout,
+            )
+            if response.status_code == 404:
+                continue
+            if response.status_code >= 300:
+                raise RemoteStoreError(f"Graph Store GET answered {response.status_code}")
+            for quad in parse(response.content, RdfFormat.N_TRIPLES):
+                yield Quad(quad.subject, quad.predicate, quad.object, NamedNode(name))
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- writing (loading a version, switching) -----------------------------------------
+
+    def put_graph(self, graph: str, chunks: Iterable[bytes], media_type: str) -> None:
+        """Graph Store Protocol PUT: `graph` gets exactly this content (streamed)."""
+        try:
+            response = self.client.put(
+                self.endpoints.store_url, params={"graph": graph}, content=iter(chunks),
+                headers={"Content-Type": media_type},
+                auth=self.endpoints.store_auth or httpx.USE_CLIENT_DEFAULT, timeout=None,
+            )
+        except httpx.HTTPError as error:
+            raise RemoteStoreError(f"cannot write <{graph}>: {error}") from error
+        if response.status_code >= 300:
+            raise RemoteStoreError(f"Graph Store PUT <{graph}> answered {response.status_code}: "
+                                   f"{response.text[:500]}")
+
+    def update(self, update: str) -> None:
+        """A SPARQL Update (one request: the engine applies it as one transaction)."""
+        try:
+            response = self.client.post(
+                self.endpoints.update_url, data={"update": update},
+                auth=self.endpoints.update_auth or httpx.USE_CLIENT_DEFAULT, timeout=self.timeout,
+            )
+        except httpx.HTTPError as error:
+            raise RemoteStoreError(f"cannot send the update: {error}") from error
+        if response.status_code >= 300:
+            raise RemoteStoreError(f"SPARQL Update answered {response.status_code}: {response.text[:500]}")

@@ -1,0 +1,189 @@
+"""Store versions on a remote SPARQL engine: fresh named graphs per version, one pointer.
+
+A version is built and checked locally first (bulk load, inference, SHACL, statistics, text
+index: the same `VersionedStore.build`), then published:
+
+1. every named graph of the local version is written with a Graph Store PUT into a fresh
+   graph `{base}version/{id}/graph/{name}` (the version id makes the names new, so nothing a
+   reader can see is touched);
+2. the version's description (statistics, sources, graph list) goes into
+   `{base}version/{id}/info`;
+3. one small SPARQL Update replaces the pointer graph `{base}graph/current`, which holds
+   `<{base}graph/current> hg:currentVersion "{id}"`: readers switch on their next request;
+4. the graphs of versions older than the last `KEEP_VERSIONS` are dropped.
+
+Readers only ever query with `default-graph-uri`/`named-graph-uri` listing the current
+version's graphs, so a half-written version is invisible and a failed publish changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from healthgraph.graph import ntriples as nt
+from healthgraph.graph.namespaces import HG
+from healthgraph.graph.remote_store import DEFAULT_TIMEOUT, Endpoints, RemoteStore
+from healthgraph.graph.streams import file_blocks
+from healthgraph.graph.versions import KEEP_VERSIONS, NoCurrentVersionError, VersionInfo
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store
+
+POINTER_TTL: Final = 1.0
+"""Seconds a reader trusts its last look at the pointer (a switch is seen within this)."""
+
+
+def _text(term: object) -> str:
+    """The IRI or lexical form of a result term."""
+    if isinstance(term, NamedNode | Literal):
+        return term.value
+    raise TypeError(f"expected an IRI or a literal, got {term!r}")
+
+
+class RemoteVersions:
+    """The versions held by one SPARQL engine, under one base IRI."""
+
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        base_iri: str,
+        cache_dir: Path,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        pointer_ttl: float = POINTER_TTL,
+    ) -> None:
+        self.endpoints = endpoints
+        self.base_iri = base_iri
+        self.cache_dir = cache_dir
+        self.timeout = timeout
+        self.pointer_ttl = pointer_ttl
+        self.pointer_graph = f"{base_iri}graph/current"
+        self._admin = RemoteStore(endpoints, graphs=[self.pointer_graph], timeout=timeout)
+        self._lock = threading.Lock()
+        self._seen: tuple[float, str | None] = (-1.0, None)
+
+    def version_iri(self, version_id: str) -> str:
+        return f"{self.base_iri}version/{version_id}"
+
+    def graph_name(self, version_id: str, graph: str) -> str:
+        """`{base}graph/partnerships` of version X -> `{base}version/X/graph/partnerships`."""
+        local = graph[len(self.base_iri):] if graph.startswith(self.base_iri) else graph
+        return f"{self.version_iri(version_id)}/{local}" if local != graph else (
+            f"{self.version_iri(version_id)}/graph/external?iri={graph}")
+
+    # -- reading ------------------------------------------------------------------------
+
+    def _current_id(self) -> str | None:
+        rows = self._admin.select(
+            f"SELECT ?id WHERE {{ GRAPH <{self.pointer_graph}> "
+            f"{{ <{self.pointer_graph}> <{HG}currentVersion> ?id }} }}"
+        )
+        return _text(rows[0]["id"]) if rows else None
+
+    def pointer_stamp(self) -> object:
+        """The current version id, looked up at most once per `pointer_ttl` seconds."""
+        now = time.monotonic()
+        checked, seen = self._seen
+        if now - checked < self.pointer_ttl:
+            return seen
+        with self._lock:
+            current = self._current_id()
+            self._seen = (time.monotonic(), current)
+            return current
+
+    def has_current(self) -> bool:
+        return self._current_id() is not None
+
+    def current(self) -> VersionInfo:
+        version_id = self._current_id()
+        if version_id is None:
+            raise NoCurrentVersionError("no store version published on the SPARQL engine yet")
+        info_graph = f"{self.version_iri(version_id)}/info"
+        reader = RemoteStore(self.endpoints, graphs=[info_graph], timeout=self.timeout)
+        rows = reader.select(
+            f"SELECT ?info WHERE {{ GRAPH <{info_graph}> "
+            f"{{ <{self.version_iri(version_id)}> <{HG}versionInfo> ?info }} }}"
+        )
+        reader.close()
+        if not rows:
+            raise NoCurrentVersionError(f"version {version_id} has no description on the engine")
+        meta = json.loads(_text(rows[0]["info"]))
+        path = self.cache_dir / version_id
+        return VersionInfo(
+            id=version_id,
+            path=path,
+            built_at=datetime.fromisoformat(meta["built_at"]),
+            statistics=meta.get("statistics", {}),
+            sources=meta.get("sources", []),
+            graphs=tuple(meta.get("graphs", [])),
+        )
+
+    def open(self, version: VersionInfo) -> RemoteStore:
+        return RemoteStore(self.endpoints, graphs=list(version.graphs), timeout=self.timeout)
+
+    # -- writing ------------------------------------------------------------------------
+
+    def publish(self, local: VersionInfo, progress: Any = None) -> VersionInfo:
+        """Copy a locally built version into fresh named graphs, then switch the pointer."""
+        writer = RemoteStore(self.endpoints, timeout=self.timeout)
+        store = Store.read_only(str(local.store_path))
+        graphs: list[str] = []
+        try:
+            for graph in sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode)):
+                remote = self.graph_name(local.id, graph)
+                with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
+                    store.dump(spool.name, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+                    writer.put_graph(remote, file_blocks(Path(spool.name)),
+                                     RdfFormat.N_TRIPLES.media_type)
+                graphs.append(remote)
+                if progress:
+                    progress(f"published <{graph}> as <{remote}>")
+            info = {
+                "built_at": local.built_at.isoformat(),
+                "statistics": local.statistics,
+                "sources": local.sources,
+                "graphs": graphs,
+            }
+            info_graph = f"{self.version_iri(local.id)}/info"
+            text = nt.triple(self.version_iri(local.id), f"{HG}versionInfo", nt.literal(json.dumps(info)))
+            writer.put_graph(info_graph, [text.encode()], RdfFormat.N_TRIPLES.media_type)
+            writer.update(
+                f"DROP SILENT GRAPH <{self.pointer_graph}> ;\n"
+                f"INSERT DATA {{ GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> "
+                f"<{HG}currentVersion> {nt.literal(local.id)} }} }}"
+            )
+            with self._lock:
+                self._seen = (-1.0, None)
+            if local.text_index_path.exists():
+                cached = self.cache_dir / local.id
+                cached.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(local.text_index_path, cached / local.text_index_path.name)
+            self._drop_old_versions(writer, keep=local.id)
+        finally:
+            del store
+            writer.close()
+        return self.current()
+
+    def _drop_old_versions(self, writer: RemoteStore, keep: str) -> None:
+        prefix = f"{self.base_iri}version/"
+        response = writer.client.post(
+            self.endpoints.query_url,
+            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
+            headers={"Accept": "application/sparql-results+json"},
+            auth=self.endpoints.query_auth or None,  # type: ignore[arg-type]
+            timeout=self.timeout,
+        )
+        response.raise_for_status()
+        names = [b["g"]["value"] for b in response.json()["results"]["bindings"]]
+        versions = sorted({n[len(prefix):].split("/", 1)[0] for n in names if n.startswith(prefix)})
+        old = [v for v in versions[:-KEEP_VERSIONS] if v != keep]
+        drops = [f"DROP SILENT GRAPH <{n}>" for n in names
+                 if n.startswith(prefix) and n[len(prefix):].split("/", 1)[0] in old]
+        if drops:
+            writer.update(" ;\n".join(drops))
