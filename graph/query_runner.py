@@ -4,16 +4,33 @@ under a deadline by the executor. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from healthgraph.graph.executor import GraphJob, QueryExecutor, QueryJob
 from healthgraph.graph.result_cache import ResultCache
 from healthgraph.graph.sparql_checks import check_outbound
-from healthgraph.graph.store import Dataset, ResultFormats, SerializedResult
+from healthgraph.graph.store import Bindings, Dataset, ResultFormats, SerializedResult
 from healthgraph.graph.versions import VersionInfo
 from pyoxigraph import RdfFormat
+
+
+class DeadlineStore(Protocol):
+    """A store that runs a query under a deadline of its own (a remote SPARQL engine)."""
+
+    def serialize(
+        self,
+        query: str,
+        formats: ResultFormats,
+        *,
+        bindings: Bindings | None = None,
+        dataset: Dataset | None = None,
+        timeout: float | None = None,
+    ) -> SerializedResult: ...
 
 
 @dataclass(frozen=True)
@@ -83,17 +100,32 @@ class QueryRunner:
         return result
 
     async def query_async(
-        self, version: VersionInfo, request: QueryRequest, timeout: float, key: str | None = None
+        self,
+        version: VersionInfo,
+        request: QueryRequest,
+        timeout: float,
+        key: str | None = None,
+        *,
+        engine: DeadlineStore | None = None,
     ) -> SerializedResult:
-        """`query` on the running event loop (no thread)."""
+        """`query` on the running event loop (no thread). With `engine` (a remote SPARQL
+        engine, which enforces the deadline itself and behind our client timeout) the query
+        goes there instead of to the local worker processes."""
         key = key or query_key(version, request)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
         check_outbound(request.query, self.allowed_outbound, request.base_iri)
-        job = QueryJob(version.store_path, request.query, request.formats, request.dataset,
-                       request.base_iri)
-        result = await self.executor.run_async(job, timeout)
+        if engine is not None:
+            run = functools.partial(
+                engine.serialize, request.query, request.formats, dataset=request.dataset,
+                timeout=timeout,
+            )
+            result = await asyncio.to_thread(run)
+        else:
+            job = QueryJob(version.store_path, request.query, request.formats, request.dataset,
+                           request.base_iri)
+            result = await self.executor.run_async(job, timeout)
         self.cache.put(key, result)
         return result
 

@@ -7,18 +7,19 @@ import logging
 from collections.abc import AsyncIterator
 
 from healthgraph.graph.boards import UnknownBoardError
-from healthgraph.graph.current import CurrentVersion
+from healthgraph.graph.current import CurrentVersion, VersionSource
 from healthgraph.graph.executor import QueryExecutor
 from healthgraph.graph.remote_store import RemoteStoreError, RemoteTimeoutError
 from healthgraph.graph.search import FilterError
 from healthgraph.graph.similarity import UnknownPartnershipError
-from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore
+from healthgraph.graph.versions import NoCurrentVersionError
 from healthgraph.server import (
     collaborate,
     contribute,
     dataset,
     graphql,
     ontology,
+    pipeline,
     queries_api,
     resources,
     sparql,
@@ -26,7 +27,7 @@ from healthgraph.server import (
 )
 from healthgraph.server.errors import GRAPH_ERRORS, HttpError, from_graph_error
 from healthgraph.server.pages import STATIC_DIR, render
-from healthgraph.server.settings import Settings, SettingsError
+from healthgraph.server.settings import Settings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 class Services:
     """What the handlers share: settings and the current store version."""
 
-    def __init__(self, settings: Settings, versions: VersionedStore) -> None:
+    def __init__(self, settings: Settings, versions: VersionSource) -> None:
         self.settings = settings
         self.versions = versions
         self.current = CurrentVersion(versions)
@@ -110,17 +111,13 @@ async def remote_error(request: Request, exc: Exception) -> Response:
 
 def create_app(
     settings: Settings,
-    versions: VersionedStore | None = None,
+    versions: VersionSource | None = None,
     *,
     executor: QueryExecutor | None = None,
 ) -> Starlette:
     """The whole web application over the store versions in `settings.state_dir`.
     `executor` runs the queries (default: a pool of its own, closed on shutdown)."""
-    if settings.remote:
-        raise SettingsError(
-            "HEALTHGRAPH_STORE: the app does not serve from a remote engine yet (the query "
-            "executor runs over local store versions); `healthgraph load` publishes to it")
-    services = Services(settings, versions or VersionedStore(settings.state_dir))
+    services = Services(settings, versions or pipeline.version_source(settings))
     sparql_endpoint = sparql.SparqlEndpoint(
         settings, services.versions, services.current, executor=executor, editor=ui.sparql_editor
     )

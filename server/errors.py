@@ -65,6 +65,11 @@ class UnsupportedMediaType(HttpError):
     title = "Unsupported Media Type"
 
 
+class NotImplementedHere(HttpError):
+    status = 501
+    title = "Not Implemented"
+
+
 class ServiceUnavailable(HttpError):
     status = 503
     title = "Service Unavailable"

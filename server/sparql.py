@@ -15,12 +15,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from healthgraph.graph.current import CurrentVersion
+from healthgraph.graph.current import CurrentVersion, VersionSource
 from healthgraph.graph.executor import QueryExecutor
 from healthgraph.graph.query_runner import QueryRequest, QueryRunner, graph_key, query_key
+from healthgraph.graph.remote_store import RemoteStore
 from healthgraph.graph.result_cache import ResultCache
 from healthgraph.graph.sparql_form import query_form
-from healthgraph.graph.store import Dataset, QueryForm, ResultFormats, SerializedResult
+from healthgraph.graph.store import (
+    Dataset,
+    EmbeddedStore,
+    QueryForm,
+    ResultFormats,
+    SerializedResult,
+)
 from healthgraph.graph.text_index import TextSearchError
 from healthgraph.graph.updates import apply_update
 from healthgraph.graph.versions import VersionedStore, VersionInfo
@@ -28,8 +35,10 @@ from healthgraph.server import conneg, http_cache
 from healthgraph.server.auth import require_writer
 from healthgraph.server.errors import (
     BadRequest,
+    Forbidden,
     MethodNotAllowed,
     NotAcceptable,
+    NotImplementedHere,
     PayloadTooLarge,
     UnsupportedMediaType,
 )
@@ -272,7 +281,7 @@ class SparqlEndpoint:
     def __init__(
         self,
         settings: Settings,
-        versions: VersionedStore,
+        versions: VersionSource,
         current: CurrentVersion,
         *,
         executor: QueryExecutor | None = None,
@@ -346,14 +355,19 @@ class SparqlEndpoint:
         etag = http_cache.entity_tag(key)
         if http_cache.not_modified(request.headers, etag, version.built_at):
             return self._not_modified(etag, version)
-        result = await self.runner.query_async(version, query, timeout, key)
+        engine = snapshot.store if isinstance(snapshot.store, RemoteStore) else None
+        result = await self.runner.query_async(version, query, timeout, key, engine=engine)
         return self._answer(request, result, etag, version)
 
     async def _graph(self, request: Request, graph: str | None, parsed: SparqlRequest) -> Response:
         chosen = choose_graph_format(request.headers.get("accept"), parsed.formats)
         fmt = conneg.ENGINE_GRAPH_FORMATS[chosen.name]
         timeout = deadline(self.settings, parsed.timeout)
-        version = self.current.snapshot().version
+        snapshot = self.current.snapshot()
+        if not isinstance(snapshot.store, EmbeddedStore):
+            raise NotImplementedHere(
+                "on a remote SPARQL engine the Graph Store is read from the engine itself")
+        version = snapshot.version
         key = graph_key(version, graph, fmt)
         etag = http_cache.entity_tag(key)
         if http_cache.not_modified(request.headers, etag, version.built_at):
@@ -364,6 +378,9 @@ class SparqlEndpoint:
     async def _update(self, request: Request, parsed: SparqlRequest) -> Response:
         assert parsed.update is not None
         require_writer(request.headers, self.settings.update_token, "SPARQL Update")
+        if not isinstance(self.versions, VersionedStore):
+            raise Forbidden("on a remote SPARQL engine, updates go to the engine; "
+                            "`healthgraph load` publishes new versions there")
         await run_in_threadpool(
             apply_update,
             self.versions,
