@@ -193,3 +193,11 @@ def test_access_log_is_structured_with_the_request_id(
     assert entry["path"] == "/ontology"
     assert entry["method"] == "GET"
     assert isinstance(entry["duration_ms"], float)
+
+
+@pytest.mark.parametrize("body", [b"\x80", b'{"query": ' + b"[" * 100_000, b"[" * 50_000 + b"]" * 50_000],
+                         ids=["not utf-8", "nested, truncated", "nested 50,000 deep"])
+def test_graphql_body_that_cannot_be_json_is_400(client: httpx.Client, body: bytes) -> None:
+    answer = client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["message"]
