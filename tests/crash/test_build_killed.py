@@ -56,10 +56,10 @@ def test_build_killed_at_random_points_leaves_a_complete_version(tmp_path: Path)
     rng = random.Random(20261126)
     serving = "B"
     outcomes = {"killed": 0, "finished": 0, "new": 0, "old": 0}
+    before = expected["B"]
     for attempt in range(KILLS):
         target = "A" if serving == "B" else "B"
         shutil.copyfile(bulk[target], data / "bulk.nt")
-        before = served(state)
         delay = rng.uniform(0.05, longest * 1.1)
         code = kill_after(load, env, delay)
         outcomes["finished" if code is not None else "killed"] += 1
@@ -76,6 +76,7 @@ def test_build_killed_at_random_points_leaves_a_complete_version(tmp_path: Path)
             assert matches == [target], f"attempt {attempt}: a new version with the wrong graph"
             outcomes["new"] += 1
             serving = target
+        before = after
 
     assert outcomes["killed"] >= KILLS // 2, outcomes
     # the next build succeeds and cleans up what the killed ones left

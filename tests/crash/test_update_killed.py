@@ -15,7 +15,7 @@ from healthgraph.server.settings import Settings
 from tests.crash.helpers import environment, kill_after, leftovers, served, timed_run
 
 ADDED = 100_000
-KILLS = 8
+KILLS = 5
 
 
 @pytest.mark.slow
