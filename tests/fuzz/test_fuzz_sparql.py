@@ -64,7 +64,7 @@ def group(draw: st.DrawFn) -> str:
         obj = chain[index + 1] if draw(st.booleans()) else draw(st.sampled_from(OBJECTS))
         parts.append(f"{chain[index]} {draw(st.sampled_from(PREDICATES))} {obj} .")
     for extra in draw(st.lists(st.sampled_from(["filter", "optional", "bind", "values", "union",
-                                                "minus", "graph"]), max_size=2)):
+                                                "minus", "graph", "service"]), max_size=2)):
         if extra == "filter":
             parts.append(f"FILTER({draw(expression())})")
         elif extra == "optional":
@@ -77,6 +77,9 @@ def group(draw: st.DrawFn) -> str:
             parts = [f"{{ {' '.join(parts)} }} UNION {{ ?a a hg:Country }}"]
         elif extra == "minus":
             parts.append("MINUS { ?a a hg:Country }")
+        elif extra == "service":  # never reached: refused before it runs (not allow-listed)
+            target = draw(st.sampled_from(["http://127.0.0.1:9/sparql", "<http://example.org/>"]))
+            parts.append(f"SERVICE SILENT <{target.strip('<>')}> {{ ?a ?p ?o }}")
         else:
             parts = [f"GRAPH ?g {{ {' '.join(parts)} }}"]
     return " ".join(parts)
@@ -142,3 +145,12 @@ def test_generated_sparql_never_breaks_the_endpoint(
             "/sparql", content=query.encode("utf-8", "surrogatepass"),
             headers={**headers, "content-type": "application/sparql-query"})
     assert_sound(answer, query)
+
+
+@pytest.mark.slow
+def test_no_query_worker_is_left_crashed(fuzz_client: httpx.Client) -> None:
+    """After the fuzzing (same app), every query worker slot holds a live worker."""
+    executor = fuzz_client.app.state.sparql.executor  # type: ignore[attr-defined]
+    assert executor.wait_until_full(30)
+    assert len(executor.pids()) == executor.size
+    assert fuzz_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
