@@ -24,7 +24,7 @@ from tests.live_server import free_port
 
 TOKEN = "crash-test-token"
 UPDATE = """PREFIX ex: <https://example.org/update/>
-INSERT { GRAPH ex:copy { ?s ex:copied ?o } } WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }"""
+INSERT { GRAPH ex:copy { ?s ex:copied ?o } } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isLiteral(?o)) }"""
 KILLS = 5
 
 pytestmark = pytest.mark.skipif(

@@ -204,3 +204,10 @@ def test_graphql_body_that_cannot_be_json_is_400(client: httpx.Client, body: byt
     answer = client.post("/graphql", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("page", ["368934881474191033", "0", "-1", "\u0663"])
+def test_named_query_page_out_of_range_is_400_naming_page(client: httpx.Client, page: str) -> None:
+    answer = client.get("/queries/resources-by-type", params={"page": page})
+    assert answer.status_code == 400
+    assert "parameter 'page'" in answer.json()["message"]
