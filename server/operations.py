@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from healthgraph.graph.versions import NoCurrentVersionError, VersionedStore, VersionInfo
+from healthgraph.graph.current import VersionSource
+from healthgraph.graph.versions import NoCurrentVersionError, VersionInfo
 from healthgraph.server.metrics import CONTENT_TYPE, Metrics
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -11,14 +12,14 @@ from starlette.routing import Route
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def current_or_none(versions: VersionedStore) -> VersionInfo | None:
+def current_or_none(versions: VersionSource) -> VersionInfo | None:
     try:
         return versions.current()
     except (NoCurrentVersionError, OSError, ValueError, KeyError):
         return None
 
 
-def routes(versions: VersionedStore, metrics: Metrics) -> list[Route]:
+def routes(versions: VersionSource, metrics: Metrics) -> list[Route]:
     async def healthz(request: Request) -> Response:
         """Alive: the process answers. Says nothing about the store."""
         return PlainTextResponse("ok", headers=NO_STORE)
