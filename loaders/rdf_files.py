@@ -45,18 +45,52 @@ def check_rdf_file(path: Path, base_iri: str) -> int:
                 count += 1
     except SyntaxError as error:
         line, column, message = _position(error)
+        if line is None:
+            line = _keyword_line(path, message)
         raise LoadError(path, line, f"invalid {fmt.name}: {message}", column=column,
                         expected=f"valid {fmt.name}") from error
     except UnicodeDecodeError as error:
-        raise LoadError(path, None, "the file is not valid UTF-8", expected="UTF-8 text") from error
+        raise LoadError(path, _invalid_utf8_line(path), "the file is not valid UTF-8",
+                        expected="UTF-8 text") from error
     return count
 
 
-_POSITION = re.compile(r"^Parser error (?:at|between) line (\d+) column (\d+)(?: and line \d+ column \d+)?: ")
+_KEYWORD = re.compile(r"@[a-z]+")
+
+
+def _keyword_line(path: Path, message: str) -> int | None:
+    """A JSON-LD error without a position names the keyword at fault (`@context value must
+    be ...`): the line where that keyword first appears."""
+    match = _KEYWORD.search(message)
+    if match is None:
+        return None
+    needle = f'"{match[0]}"'.encode()
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if needle in line:
+                return number
+    return None
+
+
+def _invalid_utf8_line(path: Path) -> int | None:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+_POSITION = re.compile(
+    r"^Parser error (?:at|between) line (\d+) (?:between )?columns? (\d+)"
+    r"(?: and (?:line \d+ column )?\d+)?: "
+)
 
 
 def _position(error: SyntaxError) -> tuple[int | None, int | None, str]:
-    """pyoxigraph reports 'Parser error at line 3 column 14: message'."""
+    """pyoxigraph reports 'Parser error at line 3 column 14: message' (or 'between line 3
+    column 14 and line 4 column 2', or 'at line 3 between columns 15 and 26')."""
     text = str(error)
     match = _POSITION.match(text)
     if match:

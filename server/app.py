@@ -19,6 +19,7 @@ from healthgraph.server import (
     dataset,
     graphql,
     ontology,
+    operations,
     pipeline,
     queries_api,
     resources,
@@ -26,14 +27,21 @@ from healthgraph.server import (
     ui,
 )
 from healthgraph.server.errors import GRAPH_ERRORS, HttpError, from_graph_error
+from healthgraph.server.metrics import Metrics
+from healthgraph.server.middleware.body_timeout import BodyTimeoutMiddleware
+from healthgraph.server.middleware.client_budget import ClientBudgetMiddleware
+from healthgraph.server.middleware.metrics import MetricsMiddleware
+from healthgraph.server.middleware.request_id import RequestIdMiddleware
+from healthgraph.server.middleware.security_headers import SecurityHeadersMiddleware
+from healthgraph.server.middleware.size_limit import RequestSizeLimitMiddleware
 from healthgraph.server.pages import STATIC_DIR, render
 from healthgraph.server.settings import Settings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,7 @@ class Services:
         self.settings = settings
         self.versions = versions
         self.current = CurrentVersion(versions)
+        self.metrics = Metrics()
 
 
 def _services(request: Request) -> Services:
@@ -53,8 +62,6 @@ def _services(request: Request) -> Services:
     return services
 
 
-async def healthz(request: Request) -> Response:
-    return PlainTextResponse("ok")
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -131,7 +138,7 @@ def create_app(
 
     routes = [
         *sparql_endpoint.routes(),
-        Route("/healthz", healthz),
+        *operations.routes(services.versions, services.metrics),
         *ui.routes(),
         *graphql.routes(settings, lambda: services.current.snapshot().store),
         *resources.routes(),
@@ -143,6 +150,22 @@ def create_app(
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
+        # outermost first: every request gets an id and is counted, even when refused
+        Middleware(RequestIdMiddleware),
+        Middleware(MetricsMiddleware, metrics=services.metrics),
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(
+            ClientBudgetMiddleware,
+            requests_per_second=settings.client_requests_per_second,
+            request_burst=settings.client_request_burst,
+            query_seconds_per_minute=settings.client_query_seconds_per_minute,
+        ),
+        Middleware(
+            RequestSizeLimitMiddleware,
+            max_bytes=settings.max_request_bytes,
+            max_header_bytes=settings.max_header_bytes,
+        ),
+        Middleware(BodyTimeoutMiddleware, seconds=settings.body_timeout),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

@@ -1,4 +1,4 @@
-"""The `healthgraph` command: load, validate, serve, query."""
+"""The `healthgraph` command: load, validate, serve, query, stats."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from healthgraph.graph.iris import IriMinter
 from healthgraph.graph.queries import ParameterError, load_named_queries
@@ -19,6 +20,10 @@ from healthgraph.loaders.errors import LoadError
 from healthgraph.server import pipeline
 from healthgraph.server.settings import Settings, SettingsError
 from healthgraph.server.submissions import SubmissionStateError, UnknownSubmissionError
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.types import ASGIApp
 
 
 class Progress:
@@ -63,14 +68,65 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         pipeline.build(settings, progress)
     workers = args.workers or 1
     print(f"serving on http://{settings.host}:{settings.port}/ ({workers} worker(s))", file=sys.stderr)
+    if settings.log_format == "json":
+        from healthgraph.server import json_logs
+
+        json_logs.configure()
     if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
         # each worker process imports the app and opens the current version read-only;
         # settings reach it through the environment it inherits
         os.environ.update(settings.to_env())
-        uvicorn.run("healthgraph.server.app:app_from_env", factory=True, workers=workers,
-                    host=settings.host, port=settings.port, log_level="info")
+        config = uvicorn_config(settings, "healthgraph.server.app:app_from_env", workers=workers)
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.Server(uvicorn_config(settings, create_app(settings))).run()
+    return 0
+
+
+def uvicorn_config(settings: Settings, app: ASGIApp | str, *, workers: int = 1) -> uvicorn.Config:
+    """uvicorn with the limits from the settings (see docs/operations.md); `app` may be the
+    import string of a factory (several worker processes)."""
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    return uvicorn.Config(
+        app,
+        factory=isinstance(app, str),
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
+        access_log=settings.log_format != "json",
+        timeout_keep_alive=int(max(1, settings.keep_alive_timeout)),
+        limit_concurrency=settings.max_connections,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def _stats(settings: Settings, args: argparse.Namespace) -> int:
+    """The current version: id, build time, triples, instances per class."""
+    info = pipeline.versioned_store(settings).current()
+    stats = info.statistics
+    summary = {
+        "version": info.id,
+        "built_at": info.built_at.isoformat(),
+        "triples": info.triples,
+        "classes": stats.get("classes", {}),
+    }
+    if args.json:
+        print(json.dumps(summary, indent=1, sort_keys=True))
+        return 0
+    print(f"version   {summary['version']}")
+    print(f"built_at  {summary['built_at']}")
+    print(f"triples   {summary['triples']}")
+    classes = summary["classes"]
+    if isinstance(classes, dict):
+        for name, count in sorted(classes.items(), key=lambda item: (-int(item[1]), item[0])):
+            print(f"{count:>9}  {name}")
     return 0
 
 
@@ -146,11 +202,13 @@ def parser() -> argparse.ArgumentParser:
     submissions.add_argument("--status", choices=["pending", "approved", "rejected"],
                              help="list only these")
     submissions.add_argument("--note", default="", help="a note kept with the decision")
+    stats = commands.add_parser("stats", help="the current version: id, built_at, triples, counts")
+    stats.add_argument("--json", action="store_true", help="one JSON object")
     return top
 
 
 HANDLERS = {"load": _load, "validate": _validate, "serve": _serve, "query": _query,
-            "submissions": _submissions}
+            "submissions": _submissions, "stats": _stats}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

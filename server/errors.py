@@ -55,6 +55,11 @@ class NotAcceptable(HttpError):
     title = "Not Acceptable"
 
 
+class RequestTimeout(HttpError):
+    status = 408
+    title = "Request Timeout"
+
+
 class PayloadTooLarge(HttpError):
     status = 413
     title = "Payload Too Large"

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from healthgraph.server.app import Services
 
 RESERVED = frozenset({"page"})
+MAX_PAGE = 1_000_000
+"""Highest page number: keeps OFFSET within what the engine parses (found by fuzzing)."""
 
 
 def _services(request: Request) -> Services:
@@ -78,8 +80,9 @@ def _page(values: dict[str, str], query: NamedQuery) -> int:
         return 1
     if query.paginate is None:
         raise BadRequest(f"parameter 'page': {query.name} is not paginated")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest(f"parameter 'page': {raw!r} is not a page number (an integer from 1)")
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadRequest(f"parameter 'page': {raw!r} is not a page number "
+                         f"(an integer from 1 to {MAX_PAGE})")
     return int(raw)
 
 

@@ -78,6 +78,25 @@ class Settings:
     Oxigraph server (its /query, /update and /store endpoints), e.g. http://127.0.0.1:7878/.
     Builds still run locally in HEALTHGRAPH_STATE_DIR, then are published to the engine
     (`healthgraph load`); `serve` over a remote engine is not wired to the query executor yet."""
+    client_requests_per_second: float = 50.0
+    """HEALTHGRAPH_CLIENT_REQUESTS_PER_SECOND: average requests a second one client (address)
+    may make; over it, 429 with Retry-After. 0: no request budget."""
+    client_request_burst: int = 500
+    """HEALTHGRAPH_CLIENT_REQUEST_BURST: requests a client may make at once above the average."""
+    client_query_seconds_per_minute: float = 60.0
+    """HEALTHGRAPH_CLIENT_QUERY_SECONDS_PER_MINUTE: seconds a minute one client may spend in
+    query routes (/sparql, /graphql, /queries), with bursts up to the same amount; 0: none."""
+    max_header_bytes: int = 65_536
+    """HEALTHGRAPH_MAX_HEADER_BYTES: largest total size of a request's headers (413 past it)."""
+    body_timeout: float = 30.0
+    """HEALTHGRAPH_BODY_TIMEOUT: seconds within which a request body must have arrived (408)."""
+    keep_alive_timeout: float = 5.0
+    """HEALTHGRAPH_KEEP_ALIVE_TIMEOUT: idle seconds before uvicorn closes a kept-alive connection."""
+    max_connections: int = 1000
+    """HEALTHGRAPH_MAX_CONNECTIONS: open connections per server process; past it uvicorn
+    answers 503 at once."""
+    log_format: str = "json"
+    """HEALTHGRAPH_LOG_FORMAT: `json` (one object a line, with request ids) or `text`."""
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/") or not self.base_iri.startswith(("http://", "https://")):

@@ -89,6 +89,16 @@ class GraphQLView(GraphQL[Context, None]):
         return Response(body, status_code=status, headers=headers,
                         media_type=f"{media.media_type}; charset=utf-8")
 
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON, or a 400 for a body that is not UTF-8 or nests too deep to parse."""
+        try:
+            return json.loads(data)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, f"the request body is not valid UTF-8 (byte {error.start})") \
+                from error
+        except RecursionError as error:
+            raise HTTPException(400, "the request body nests too deeply to parse as JSON") from error
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:

@@ -85,6 +85,7 @@ class RequestLog:
 
     urls: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +125,8 @@ def page(browser: Browser, request_log: RequestLog) -> Iterator[Page]:
     context.route("**/*", route)
     context.on("request", lambda request: request_log.urls.append(request.url))
     page = context.new_page()
+    page.on("console", lambda message: request_log.csp_violations.append(
+        f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None)
     page.set_default_timeout(30_000)
     yield page
     context.close()

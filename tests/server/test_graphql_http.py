@@ -117,4 +117,5 @@ def test_graphiql_is_served_from_vendored_assets(client: TestClient) -> None:
     assert positions == sorted(positions), "react, then react-dom, then graphiql"
     for asset in [*scripts, "/static/vendor/graphiql/graphiql.min.css"]:
         assert client.get(asset).status_code == 200, asset
-    assert "defaultTabs" in html and "query Twinning" in html
+    assert "query Twinning" in html and "/static/js/graphiql-setup.js" in html
+    assert "defaultTabs" in client.get("/static/js/graphiql-setup.js").text
