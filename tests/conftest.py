@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from healthgraph.server import pipeline
 from healthgraph.server.app import create_app
 from healthgraph.server.settings import Settings
 from starlette.testclient import TestClient
+
+from tests.live_server import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,12 +63,6 @@ def client(settings: Settings, executor: QueryExecutor) -> Iterator[httpx.Client
         yield http
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _oxigraph_command() -> str:
     found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(found).exists():
@@ -78,7 +73,7 @@ def _oxigraph_command() -> str:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A throw-away `oxigraph serve` on 127.0.0.1 (a free port, its own directory)."""
-    port = _free_port()
+    port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen(
         [_oxigraph_command(), "serve", "--location", str(location / "db"),

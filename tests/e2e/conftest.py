@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.live_server import live_server
 
 REPO = Path(__file__).resolve().parents[2]
 # The README shows docs/screenshots/; a run refreshes them only when asked, so that a test run
@@ -38,45 +35,12 @@ except ImportError:  # pragma: no cover - the test extra installs it
     sync_playwright = None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def server_url(built_state: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`healthgraph serve` (uvicorn) over the shipped data, on a free port of 127.0.0.1."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    env = {**os.environ, "HEALTHGRAPH_STATE_DIR": str(built_state),
-           "HEALTHGRAPH_HOST": "127.0.0.1", "HEALTHGRAPH_PORT": str(port)}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from healthgraph.server.cli import main; "
-             "sys.exit(main(['serve']))"],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with live_server({"HEALTHGRAPH_STATE_DIR": str(built_state)}, log) as server:
+        yield server.url
 
 
 @dataclass

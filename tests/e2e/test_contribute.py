@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -21,7 +20,8 @@ from healthgraph.server import pipeline, review
 from healthgraph.server.settings import Settings
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import REPO, _free_port, screenshot
+from tests.e2e.conftest import REPO, screenshot
+from tests.live_server import live_server
 
 KEY = "lanarkshire-chitambo-eye-link"
 
@@ -32,34 +32,10 @@ def contrib(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Set
     shutil.copytree(REPO / "data", root / "data")
     settings = Settings(state_dir=root / "state", data_dir=root / "data")
     pipeline.build(settings, lambda _m: None)
-    port = _free_port()
-    env = {**os.environ, "HEALTHGRAPH_STATE_DIR": str(settings.state_dir),
-           "HEALTHGRAPH_DATA_DIR": str(settings.data_dir),
-           "HEALTHGRAPH_HOST": "127.0.0.1", "HEALTHGRAPH_PORT": str(port)}
-    log = root / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from healthgraph.server.cli import main; "
-             "sys.exit(main(['serve']))"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield url, settings
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    env = {"HEALTHGRAPH_STATE_DIR": str(settings.state_dir),
+           "HEALTHGRAPH_DATA_DIR": str(settings.data_dir)}
+    with live_server(env, root / "server.log") as server:
+        yield server.url, settings
 
 
 def _cli(settings: Settings, *args: str) -> str:

@@ -9,9 +9,6 @@ import asyncio
 import importlib.util
 import json
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live_server import free_port
+from tests.live_server import live_server
 from tests.load.workload import percentile, run
 
 SECONDS = min(60.0, float(os.environ.get("HEALTHGRAPH_LOAD_SECONDS", "40")))
@@ -29,36 +26,12 @@ HAS_DEADLINES = importlib.util.find_spec("healthgraph.graph.executor") is not No
 
 @pytest.fixture
 def served(built_state: Path, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path / "server.log"
-    env = {**os.environ, "HEALTHGRAPH_STATE_DIR": str(built_state), "HEALTHGRAPH_PORT": str(port),
-           "HEALTHGRAPH_HOST": "127.0.0.1",
+    env = {"HEALTHGRAPH_STATE_DIR": str(built_state),
            # all 16 clients share one address: the per-client budget would (rightly) refuse them
            "HEALTHGRAPH_CLIENT_REQUESTS_PER_SECOND": "0",
            "HEALTHGRAPH_CLIENT_QUERY_SECONDS_PER_MINUTE": "0"}
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "healthgraph.server.cli", "serve"],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with live_server(env, tmp_path / "server.log") as server:
+        yield server.url
 
 
 @pytest.mark.slow

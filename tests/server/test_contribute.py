@@ -3,11 +3,9 @@ error, spam guards, the CLI review, the next build, and submissions arriving all
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -15,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.similarity import similar
 from healthgraph.graph.versions import VersionedStore
@@ -23,6 +20,8 @@ from healthgraph.server import pipeline, review
 from healthgraph.server.app import create_app
 from healthgraph.server.settings import Settings
 from starlette.testclient import TestClient
+
+from tests.live_server import serving
 
 GOOD = {
     "kind": "new",
@@ -154,29 +153,12 @@ def test_approved_submission_enters_the_next_build_with_provenance(fresh_setting
         assert "lanarkshire-chitambo-eye-link" in http.get("/partnerships", params={"q": "Lanarkshire"}).text
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live(fresh_settings: Settings) -> Iterator[tuple[str, Settings]]:
     """The real app under uvicorn in a thread, with a generous rate limit."""
     settings = replace(fresh_settings, submission_rate_limit=10_000)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", settings
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings)) as url:
+        yield url, settings
 
 
 def _post(url: str, n: int) -> str:

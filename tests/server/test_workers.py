@@ -12,7 +12,7 @@ import httpx
 from healthgraph.server import pipeline
 from healthgraph.server.settings import Settings
 
-from tests.conftest import _free_port
+from tests.live_server import free_port
 
 
 def _etags(url: str, count: int) -> set[str]:
@@ -22,7 +22,7 @@ def _etags(url: str, count: int) -> set[str]:
 
 def test_two_workers_serve_and_pick_up_a_new_version(fresh_settings: Settings) -> None:
     first = pipeline.build(fresh_settings, lambda _: None)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HEALTHGRAPH_STATE_DIR": str(fresh_settings.state_dir),
            "HEALTHGRAPH_DATA_DIR": str(fresh_settings.data_dir)}
     command = [str(Path(sys.executable).parent / "healthgraph"), "serve", "--workers", "2",
