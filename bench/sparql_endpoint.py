@@ -174,7 +174,10 @@ def wait_ready(server: Server, timeout: float = 60) -> None:
 def servers(state: Path, log_dir: Path) -> Iterator[list[Server]]:
     store_path = VersionedStore(state).current().store_path
     started: list[Server] = []
-    env = {**os.environ, "HEALTHGRAPH_STATE_DIR": str(state)}
+    # one client address sends everything: the per-client budgets would answer 429
+    env = {**os.environ, "HEALTHGRAPH_STATE_DIR": str(state),
+           "HEALTHGRAPH_CLIENT_REQUESTS_PER_SECOND": "0",
+           "HEALTHGRAPH_CLIENT_QUERY_SECONDS_PER_MINUTE": "0"}
     bench_dir = str(Path(__file__).resolve().parent)
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     commands = [

@@ -1,5 +1,6 @@
 """Running a user's query against a store version: cached per version, checked, then run
-under a deadline by the executor. Nothing here knows about HTTP.
+in the server process when it is provably cheap (`query_bounds`), else under a deadline by the
+executor or the remote engine. Nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -7,14 +8,24 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Final, Protocol
 
-from healthgraph.graph.executor import GraphJob, QueryExecutor, QueryJob
+from healthgraph.graph.executor import GraphJob, QueryExecutor, QueryFailedError, QueryJob
+from healthgraph.graph.query_bounds import anchored_patterns, solution_bound
 from healthgraph.graph.result_cache import ResultCache
 from healthgraph.graph.sparql_checks import check_outbound
-from healthgraph.graph.store import Bindings, Dataset, ResultFormats, SerializedResult
+from healthgraph.graph.store import (
+    Bindings,
+    Dataset,
+    EmbeddedStore,
+    QuerySyntaxError,
+    ResultFormats,
+    ResultTooLargeError,
+    SerializedResult,
+)
 from healthgraph.graph.versions import VersionInfo
 from pyoxigraph import RdfFormat
 
@@ -73,31 +84,28 @@ def graph_key(version: VersionInfo, graph: str | None, fmt: RdfFormat) -> str:
     return _digest(version, ["graph", graph or "", fmt.media_type])
 
 
+INLINE_SOLUTIONS: Final = 1_000
+"""Queries with at most this many solutions, proven from their text (`query_bounds`), are
+answered in the server process instead of a worker."""
+
+
 class QueryRunner:
-    """Answers queries from the cache or the executor; SERVICE / LOAD only to `allowed`."""
+    """Answers queries from the cache, in process when provably cheap, or by the executor
+    under the deadline; SERVICE / LOAD only to `allowed`. `answers` counts each way."""
 
     def __init__(
-        self, executor: QueryExecutor, cache: ResultCache, allowed_outbound: Collection[str] = ()
+        self,
+        executor: QueryExecutor,
+        cache: ResultCache,
+        allowed_outbound: Collection[str] = (),
+        *,
+        inline_solutions: int = INLINE_SOLUTIONS,
     ) -> None:
         self.executor = executor
         self.cache = cache
         self.allowed_outbound = frozenset(allowed_outbound)
-
-    def query(
-        self, version: VersionInfo, request: QueryRequest, timeout: float, key: str | None = None
-    ) -> SerializedResult:
-        """The serialised answer. Raises QuerySyntaxError, OutboundRequestRefused,
-        QueryTimeoutError, QueryAbortedError, ResultTooLargeError, QueryFailedError."""
-        key = key or query_key(version, request)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        check_outbound(request.query, self.allowed_outbound, request.base_iri)
-        job = QueryJob(version.store_path, request.query, request.formats, request.dataset,
-                       request.base_iri)
-        result = self.executor.run(job, timeout)
-        self.cache.put(key, result)
-        return result
+        self.inline_solutions = inline_solutions
+        self.answers: Counter[str] = Counter()
 
     async def query_async(
         self,
@@ -106,51 +114,64 @@ class QueryRunner:
         timeout: float,
         key: str | None = None,
         *,
+        local: EmbeddedStore | None = None,
         engine: DeadlineStore | None = None,
     ) -> SerializedResult:
-        """`query` on the running event loop (no thread). With `engine` (a remote SPARQL
-        engine, which enforces the deadline itself and behind our client timeout) the query
-        goes there instead of to the local worker processes."""
+        """The serialised answer, on the running event loop. With `local` (the version's store,
+        open in this process) a query whose solutions are provably few runs right here;
+        with `engine` (a remote SPARQL engine, which enforces the deadline itself and behind
+        our client timeout) the query goes there; otherwise to the worker processes.
+        Raises QuerySyntaxError, OutboundRequestRefused, QueryTimeoutError,
+        QueryAbortedError, ResultTooLargeError, QueryFailedError."""
         key = key or query_key(version, request)
         cached = self.cache.get(key)
         if cached is not None:
+            self.answers["cache"] += 1
             return cached
         check_outbound(request.query, self.allowed_outbound, request.base_iri)
-        if engine is not None:
+        result = self._in_process(local, request) if local is not None else None
+        if result is not None:
+            self.answers["in_process"] += 1
+        elif engine is not None:
             run = functools.partial(
                 engine.serialize, request.query, request.formats, dataset=request.dataset,
                 timeout=timeout,
             )
             result = await asyncio.to_thread(run)
+            self.answers["engine"] += 1
         else:
             job = QueryJob(version.store_path, request.query, request.formats, request.dataset,
                            request.base_iri)
             result = await self.executor.run_async(job, timeout)
+            self.answers["worker"] += 1
         self.cache.put(key, result)
         return result
+
+    def _in_process(self, store: EmbeddedStore, request: QueryRequest) -> SerializedResult | None:
+        """The answer when the query's solutions are provably at most `inline_solutions`,
+        else None. Errors are those a worker would report."""
+        anchors = anchored_patterns(request.query)
+        if anchors is None or solution_bound(store.raw, anchors, self.inline_solutions) is None:
+            return None
+        try:
+            return store.serialize(request.query, request.formats, dataset=request.dataset,
+                                   base_iri=request.base_iri,
+                                   max_bytes=self.executor.max_result_bytes)
+        except (QuerySyntaxError, ResultTooLargeError):
+            raise
+        except Exception as error:  # as the worker reports it
+            raise QueryFailedError(f"{type(error).__name__}: {error}") from error
 
     async def graph_async(
         self, version: VersionInfo, graph: str | None, fmt: RdfFormat, timeout: float,
         key: str | None = None,
     ) -> SerializedResult:
-        """`graph` on the running event loop (no thread)."""
+        """One graph of the version (None: the default graph) on the running event loop;
+        GraphNotFoundError if absent."""
         key = key or graph_key(version, graph, fmt)
         cached = self.cache.get(key)
         if cached is not None:
             return cached
         result = await self.executor.run_async(GraphJob(version.store_path, graph, fmt), timeout)
-        self.cache.put(key, result)
-        return result
-
-    def graph(
-        self, version: VersionInfo, graph: str | None, fmt: RdfFormat, timeout: float,
-        key: str | None = None,
-    ) -> SerializedResult:
-        """One graph of the version (None: the default graph); GraphNotFoundError if absent."""
-        key = key or graph_key(version, graph, fmt)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        result = self.executor.run(GraphJob(version.store_path, graph, fmt), timeout)
         self.cache.put(key, result)
         return result

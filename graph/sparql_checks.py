@@ -14,11 +14,10 @@ a prefixed name or a comment, and refused unless their target is on the allow li
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
-from healthgraph.graph.sparql_tokens import Kind, Token, iri_value, position_of, tokens
+from healthgraph.graph.sparql_tokens import Kind, Prologue, Token, position_of, tokens
 
 OUTBOUND_KEYWORDS = frozenset({"SERVICE", "LOAD"})
 
@@ -39,35 +38,6 @@ class Outbound:
     position: str
 
 
-class _Prologue:
-    """PREFIX and BASE declarations seen so far, to expand the target of SERVICE / LOAD."""
-
-    def __init__(self, base_iri: str | None) -> None:
-        self.base = base_iri or ""
-        self.prefixes: dict[str, str] = {}
-
-    def resolve(self, token: Token) -> str | None:
-        if token.kind is Kind.IRI:
-            return urljoin(self.base, iri_value(token)) if self.base else iri_value(token)
-        if token.kind is Kind.PNAME:
-            prefix, _, local = token.text.partition(":")
-            namespace = self.prefixes.get(prefix)
-            return None if namespace is None else namespace + local
-        return None
-
-    def declare(self, keyword: str, stream: Iterator[Token]) -> None:
-        if keyword == "BASE":
-            iri = next(stream, None)
-            if iri is not None and iri.kind is Kind.IRI:
-                self.base = self.resolve(iri) or self.base
-        else:
-            name, iri = next(stream, None), next(stream, None)
-            if name is not None and iri is not None and iri.kind is Kind.IRI:
-                resolved = self.resolve(iri)
-                if resolved is not None:
-                    self.prefixes[name.text.rstrip(":")] = resolved
-
-
 def outbound_requests(text: str, base_iri: str | None = None) -> list[Outbound]:
     """Every SERVICE clause and LOAD operation in `text`, with the IRI it would fetch."""
     lowered = text.lower()
@@ -75,7 +45,7 @@ def outbound_requests(text: str, base_iri: str | None = None) -> list[Outbound]:
         return []  # keywords cannot be escaped (the engine reads \u escapes only in strings
         # and IRIs), so a text without the letters of either has neither
     found: list[Outbound] = []
-    prologue = _Prologue(base_iri)
+    prologue = Prologue(base_iri)
     stream = tokens(text)
     for token in stream:
         if token.kind is not Kind.WORD:

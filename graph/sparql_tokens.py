@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum
-from typing import Final
+from typing import Final, NamedTuple
+from urllib.parse import urljoin
 
 
 class Kind(Enum):
@@ -42,8 +42,7 @@ class SparqlLexError(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: Kind
     text: str
     start: int
@@ -90,25 +89,35 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+_TOKEN: Final = re.compile(
+    "|".join(f"(?P<t{index}>{pattern.pattern})" if not pattern.flags & re.DOTALL
+             else f"(?P<t{index}>(?s:{pattern.pattern}))"
+             for index, (_, pattern) in enumerate(_RULES))
+)
+_KINDS: Final = {f"t{index}": kind for index, (kind, _) in enumerate(_RULES)}
+
+
 def tokens(text: str) -> Iterator[Token]:
     """The tokens of `text`, without whitespace and comments; SparqlLexError if it cannot be
-    split (an unterminated string), so a check never reads past something it did not see."""
+    split (an unterminated string), so a check never reads past something it did not see.
+    One regular expression tries the rules in order, as the rules' list reads."""
     position = 0
     end = len(text)
+    skip = _SKIP.match
+    token = _TOKEN.match
     while True:
-        skipped = _SKIP.match(text, position)
+        skipped = skip(text, position)
         if skipped:
             position = skipped.end()
         if position >= end:
             return
-        for kind, pattern in _RULES:
-            match = pattern.match(text, position)
-            if match and match.end() > position:
-                if kind is Kind.PUNCT:
-                    _refuse_unterminated(text, position)
-                yield Token(kind, match[0], position)
-                position = match.end()
-                break
+        match = token(text, position)
+        assert match is not None and match.lastgroup is not None  # PUNCT matches any character
+        kind = _KINDS[match.lastgroup]
+        if kind is Kind.PUNCT:
+            _refuse_unterminated(text, position)
+        yield Token(kind, match[0], position)
+        position = match.end()
 
 
 def _refuse_unterminated(text: str, position: int) -> None:
@@ -130,3 +139,32 @@ def position_of(text: str, token: Token) -> str:
     """'line:column' of a token, for messages."""
     line, column = _position(text, token.start)
     return f"{line}:{column}"
+
+
+class Prologue:
+    """PREFIX and BASE declarations seen so far, to expand IRIs and prefixed names."""
+
+    def __init__(self, base_iri: str | None) -> None:
+        self.base = base_iri or ""
+        self.prefixes: dict[str, str] = {}
+
+    def resolve(self, token: Token) -> str | None:
+        if token.kind is Kind.IRI:
+            return urljoin(self.base, iri_value(token)) if self.base else iri_value(token)
+        if token.kind is Kind.PNAME:
+            prefix, _, local = token.text.partition(":")
+            namespace = self.prefixes.get(prefix)
+            return None if namespace is None else namespace + local
+        return None
+
+    def declare(self, keyword: str, stream: Iterator[Token]) -> None:
+        if keyword == "BASE":
+            iri = next(stream, None)
+            if iri is not None and iri.kind is Kind.IRI:
+                self.base = self.resolve(iri) or self.base
+        else:
+            name, iri = next(stream, None), next(stream, None)
+            if name is not None and iri is not None and iri.kind is Kind.IRI:
+                resolved = self.resolve(iri)
+                if resolved is not None:
+                    self.prefixes[name.text.rstrip(":")] = resolved

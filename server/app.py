@@ -191,6 +191,7 @@ def create_app(
     )
     app.state.services = services
     app.state.sparql = sparql_endpoint
+    services.metrics.query_answers = sparql_endpoint.runner.answers
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Final
 
@@ -113,8 +114,10 @@ def _quality(ranges: list[_Range], media_type: str) -> tuple[float, int]:
     return (best.q, best.specificity) if best else (0.0, -1)
 
 
+@functools.lru_cache(maxsize=1024)
 def negotiate(accept: str | None, offers: tuple[MediaType, ...]) -> MediaType | None:
-    """The offer the Accept header prefers (first offer wins ties); None when none is acceptable."""
+    """The offer the Accept header prefers (first offer wins ties); None when none is acceptable.
+    Remembered: clients send the same few Accept headers again and again."""
     if not accept or not accept.strip():
         return offers[0]
     ranges = _parse_accept(accept)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from healthgraph.graph.versions import VersionInfo
 
@@ -32,6 +32,9 @@ class Metrics:
         self.latency_total: defaultdict[str, int] = defaultdict(int)
         self.deadlines_hit = 0
         self.rejected: defaultdict[str, int] = defaultdict(int)
+        self.query_answers: Mapping[str, int] = {}
+        """How `/sparql` answered queries (cache, in_process, worker, engine): the runner's
+        counters, attached by the app."""
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         with self._lock:
@@ -86,6 +89,13 @@ class Metrics:
             for reason in ("budget", "size", "body_timeout"):
                 lines.append(f"healthgraph_requests_rejected_total{_labels(reason=reason)} "
                              f"{self.rejected[reason]}")
+            lines += [
+                "# HELP healthgraph_sparql_answers_total SPARQL queries by how they were answered.",
+                "# TYPE healthgraph_sparql_answers_total counter",
+            ]
+            for path in ("cache", "in_process", "worker", "engine"):
+                lines.append(f"healthgraph_sparql_answers_total{_labels(path=path)} "
+                             f"{self.query_answers.get(path, 0)}")
         version = current()
         lines += [
             "# HELP healthgraph_store_ready 1 when a store version is current.",

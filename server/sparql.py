@@ -355,8 +355,12 @@ class SparqlEndpoint:
         etag = http_cache.entity_tag(key)
         if http_cache.not_modified(request.headers, etag, version.built_at):
             return self._not_modified(etag, version)
-        engine = snapshot.store if isinstance(snapshot.store, RemoteStore) else None
-        result = await self.runner.query_async(version, query, timeout, key, engine=engine)
+        store = snapshot.store
+        result = await self.runner.query_async(
+            version, query, timeout, key,
+            local=store if isinstance(store, EmbeddedStore) else None,
+            engine=store if isinstance(store, RemoteStore) else None,
+        )
         return self._answer(request, result, etag, version)
 
     async def _graph(self, request: Request, graph: str | None, parsed: SparqlRequest) -> Response:

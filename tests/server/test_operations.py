@@ -68,6 +68,10 @@ def test_metrics_count_requests_latency_and_the_store(
     assert _sample(text, "healthgraph_store_triples") == version.triples
     assert _sample(text, "healthgraph_store_version_info", version=version.id) == 1
     assert _sample(text, "healthgraph_query_deadlines_total") == 0
+    # `ASK {}` has a bound (no pattern): answered in process once, then from the cache
+    assert _sample(text, "healthgraph_sparql_answers_total", path="in_process") == 1
+    assert _sample(text, "healthgraph_sparql_answers_total", path="cache") == 2
+    assert _sample(text, "healthgraph_sparql_answers_total", path="worker") == 0
     assert _sample(text, "healthgraph_store_ready") == 1
     # route templates, not raw paths: label values stay bounded
     assert "nowhere-at-all" not in text
