@@ -4,8 +4,9 @@
     .venv/bin/python bench/sparql_endpoint.py --partnerships 10000 --seconds 8
 
 Builds one store version from `synthetic_nt.py`, serves it with our app under uvicorn (1 and
-2 worker processes) and with Oxigraph's own server (`--union-default-graph`, so both see the
-same default graph), then drives each with wrk at concurrency 16 for every workload:
+2 worker processes), with the floor of any Python server (`bare_app.py`: Starlette + pyoxigraph,
+nothing else, 2 workers) and with Oxigraph's own server (`--union-default-graph`, so all see
+the same default graph), then drives each with wrk at concurrency 16 for every workload:
 
 - lookup: one partnership's triples (SELECT ?p ?o WHERE { <p> ?p ?o });
 - mix: 60% lookups, 30% 2-hop joins (the partners of an organisation's partnerships),
@@ -189,6 +190,11 @@ def servers(state: Path, log_dir: Path) -> Iterator[list[Server]]:
             sys.executable, "-m", "uvicorn", "--factory", "--app-dir", bench_dir, "asgi_app:app",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
             "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]),
+        ("bare Starlette + pyoxigraph (2 uvicorn workers)", "/sparql?query=",
+         lambda port, workers=2: [
+            sys.executable, "-m", "uvicorn", "--factory", "--app-dir", bench_dir, "bare_app:app",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]),
         ("oxigraph serve-read-only", "/query?query=", lambda port: [
             oxigraph, "serve-read-only", "--location", str(store_path),
             "--bind", f"127.0.0.1:{port}", "--union-default-graph"]),
@@ -257,18 +263,20 @@ def measure(args: argparse.Namespace) -> list[Measurement]:
 
 def markdown(results: list[Measurement], args: argparse.Namespace) -> str:
     reference = {m.workload: m for m in results if m.server.startswith("oxigraph")}
+    floor = {m.workload: m for m in results if m.server.startswith("bare")}
     lines = [
         f"{args.partnerships} synthetic partnerships; wrk -t2 -c{CONCURRENCY}, "
         f"{args.seconds:g} s per cell after {args.warmup:g} s warm-up; GET, "
         "Accept: application/sparql-results+json.",
         "",
-        "| workload | server | req/s | p50 ms | p99 ms | ratio to oxigraph | failures |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| workload | server | req/s | p50 ms | p99 ms | ratio to oxigraph | ratio to bare | failures |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for m in results:
         ratio = m.requests_per_s / reference[m.workload].requests_per_s
+        to_floor = m.requests_per_s / floor[m.workload].requests_per_s
         lines.append(f"| {m.workload} | {m.server} | {m.requests_per_s:,.0f} | {m.p50_ms:.2f} | "
-                     f"{m.p99_ms:.2f} | {ratio:.2f} | {m.failures} |")
+                     f"{m.p99_ms:.2f} | {ratio:.2f} | {to_floor:.2f} | {m.failures} |")
     return "\n".join(lines) + "\n"
 
 

@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Final
@@ -112,22 +112,30 @@ def anchored_patterns(text: str) -> list[Anchor] | None:
     return reader.anchors
 
 
-def solution_bound(store: OxStore, anchors: Sequence[Anchor], limit: int) -> int | None:
+def solution_bound(
+    store: OxStore, anchors: Sequence[Anchor], limit: int,
+    counted: MutableMapping[Anchor, int] | None = None,
+) -> int | None:
     """An upper bound on the solutions of a query with these patterns (the product of each
-    pattern's matching quads in any graph), or None when it would exceed `limit`."""
+    pattern's matching quads in any graph), or None when it would exceed `limit`.
+    `counted` remembers counts (of one store version: they never change) between queries;
+    a count is exact up to `limit` + 1."""
     bound = 1
     for anchor in anchors:
-        try:
-            subject = NamedNode(anchor.subject)
-            predicate = NamedNode(anchor.predicate) if anchor.predicate is not None else None
-        except ValueError:
-            return None  # not an IRI the engine accepts: let it report the error
-        room = limit // bound
-        matches = store.quads_for_pattern(subject, predicate, None, None)
-        count = sum(1 for _ in islice(matches, room + 1))
-        if count > room:
-            return None
+        count = counted.get(anchor) if counted is not None else None
+        if count is None:
+            try:
+                subject = NamedNode(anchor.subject)
+                predicate = NamedNode(anchor.predicate) if anchor.predicate is not None else None
+            except ValueError:
+                return None  # not an IRI the engine accepts: let it report the error
+            matches = store.quads_for_pattern(subject, predicate, None, None)
+            count = sum(1 for _ in islice(matches, limit + 1))
+            if counted is not None:
+                counted[anchor] = count
         bound *= max(count, 1)
+        if bound > limit:
+            return None
     return bound
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from healthgraph.graph.executor import GraphJob, QueryExecutor, QueryFailedError, QueryJob
-from healthgraph.graph.query_bounds import anchored_patterns, solution_bound
+from healthgraph.graph.query_bounds import Anchor, anchored_patterns, solution_bound
 from healthgraph.graph.result_cache import ResultCache
 from healthgraph.graph.sparql_checks import check_outbound
 from healthgraph.graph.store import (
@@ -87,6 +87,8 @@ def graph_key(version: VersionInfo, graph: str | None, fmt: RdfFormat) -> str:
 INLINE_SOLUTIONS: Final = 1_000
 """Queries with at most this many solutions, proven from their text (`query_bounds`), are
 answered in the server process instead of a worker."""
+COUNTS_REMEMBERED: Final = 200_000
+"""Pattern counts kept for the current version (about 100 bytes each)."""
 
 
 class QueryRunner:
@@ -96,7 +98,7 @@ class QueryRunner:
     def __init__(
         self,
         executor: QueryExecutor,
-        cache: ResultCache,
+        cache: ResultCache[SerializedResult],
         allowed_outbound: Collection[str] = (),
         *,
         inline_solutions: int = INLINE_SOLUTIONS,
@@ -106,6 +108,8 @@ class QueryRunner:
         self.allowed_outbound = frozenset(allowed_outbound)
         self.inline_solutions = inline_solutions
         self.answers: Counter[str] = Counter()
+        self._counted: dict[Anchor, int] = {}
+        self._counted_version = ""
 
     async def query_async(
         self,
@@ -129,7 +133,7 @@ class QueryRunner:
             self.answers["cache"] += 1
             return cached
         check_outbound(request.query, self.allowed_outbound, request.base_iri)
-        result = self._in_process(local, request) if local is not None else None
+        result = self._in_process(local, version, request) if local is not None else None
         if result is not None:
             self.answers["in_process"] += 1
         elif engine is not None:
@@ -147,11 +151,18 @@ class QueryRunner:
         self.cache.put(key, result)
         return result
 
-    def _in_process(self, store: EmbeddedStore, request: QueryRequest) -> SerializedResult | None:
+    def _in_process(
+        self, store: EmbeddedStore, version: VersionInfo, request: QueryRequest
+    ) -> SerializedResult | None:
         """The answer when the query's solutions are provably at most `inline_solutions`,
         else None. Errors are those a worker would report."""
         anchors = anchored_patterns(request.query)
-        if anchors is None or solution_bound(store.raw, anchors, self.inline_solutions) is None:
+        if anchors is None:
+            return None
+        if self._counted_version != version.id or len(self._counted) > COUNTS_REMEMBERED:
+            self._counted = {}
+            self._counted_version = version.id
+        if solution_bound(store.raw, anchors, self.inline_solutions, self._counted) is None:
             return None
         try:
             return store.serialize(request.query, request.formats, dataset=request.dataset,

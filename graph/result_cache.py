@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Final
-
-from healthgraph.graph.store import SerializedResult
+from typing import Final, Generic, Protocol, TypeVar
 
 ENTRY_OVERHEAD: Final = 200
 """Bytes counted per entry on top of its body and key."""
 
 
-class ResultCache:
-    """At most `max_bytes` of results; an entry larger than `max_entry_bytes` is not kept.
+class _Sized(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
+Entry = TypeVar("Entry", bound=_Sized)
+
+
+class ResultCache(Generic[Entry]):
+    """At most `max_bytes` of results (anything with a `body`); an entry larger than
+    `max_entry_bytes` is not kept.
 
     >>> cache = ResultCache(1000)
     >>> cache.get("k") is None
@@ -27,14 +34,14 @@ class ResultCache:
     def __init__(self, max_bytes: int, max_entry_bytes: int | None = None) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_bytes // 4 if max_entry_bytes is None else max_entry_bytes
-        self._entries: OrderedDict[str, SerializedResult] = OrderedDict()
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     @staticmethod
-    def _cost(key: str, result: SerializedResult) -> int:
+    def _cost(key: str, result: Entry) -> int:
         return len(key) + len(result.body) + ENTRY_OVERHEAD
 
     @property
@@ -44,7 +51,7 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: str) -> SerializedResult | None:
+    def get(self, key: str) -> Entry | None:
         with self._lock:
             result = self._entries.get(key)
             if result is None:
@@ -54,7 +61,7 @@ class ResultCache:
             self.hits += 1
             return result
 
-    def put(self, key: str, result: SerializedResult) -> None:
+    def put(self, key: str, result: Entry) -> None:
         cost = self._cost(key, result)
         if self.max_bytes <= 0 or cost > self.max_entry_bytes:
             return

@@ -31,6 +31,7 @@ from healthgraph.server.metrics import Metrics
 from healthgraph.server.middleware.body_timeout import BodyTimeoutMiddleware
 from healthgraph.server.middleware.client_budget import ClientBudgetMiddleware
 from healthgraph.server.middleware.metrics import MetricsMiddleware
+from healthgraph.server.middleware.replay import ReplayMiddleware
 from healthgraph.server.middleware.request_id import RequestIdMiddleware
 from healthgraph.server.middleware.security_headers import SecurityHeadersMiddleware
 from healthgraph.server.middleware.size_limit import RequestSizeLimitMiddleware
@@ -172,7 +173,9 @@ def create_app(
             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=["ETag", "Link", "Last-Modified", "Vary"],
-        )
+        ),
+        Middleware(ReplayMiddleware, cache=sparql_endpoint.replay,
+                   version=lambda: services.current.snapshot().version.id),
     ]
     app = Starlette(
         routes=routes,

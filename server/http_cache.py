@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -13,6 +14,7 @@ def entity_tag(key: str) -> str:
     return f'"{key[:40]}"'
 
 
+@functools.lru_cache(maxsize=16)  # one string per store version's build time
 def http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC), usegmt=True)
 

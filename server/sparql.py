@@ -9,6 +9,7 @@ version and carry ETag / Last-Modified.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Awaitable, Callable, Sequence
@@ -42,10 +43,12 @@ from healthgraph.server.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from healthgraph.server.middleware.replay import ReplayCache
 from healthgraph.server.pipeline import build_options
 from healthgraph.server.service_description import describe_service, serialize_description
 from healthgraph.server.settings import Settings
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -131,11 +134,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 async def read_sparql_request(request: Request, settings: Settings) -> SparqlRequest:
     """GET with ?query=, POST form (query= or update=), POST direct (sparql-query/-update)."""
-    if len(request.url.query) > settings.max_request_bytes:
+    query_string: bytes = request.scope["query_string"]
+    if len(query_string) > settings.max_request_bytes:
         raise PayloadTooLarge(f"the query string is over {settings.max_request_bytes} bytes")
     params = _parameters(
-        parse_qsl(_decode(request.url.query.encode("latin-1"), "query string"),
-                  keep_blank_values=True)
+        parse_qsl(_decode(query_string, "query string"), keep_blank_values=True)
     )
     body_query: str | None = None
     body_update: str | None = None
@@ -271,7 +274,19 @@ def _content_type_header(media_type: str) -> str:
 
 def endpoint_url(request: Request) -> str:
     """This endpoint's own URL (no query string): the base IRI of queries and updates."""
-    return str(request.url.replace(query="", fragment=""))
+    scope = request.scope
+    server = scope.get("server")
+    return _own_url(scope["scheme"], request.headers.get("host"), scope.get("root_path", ""),
+                    scope["path"], None if server is None else (server[0], server[1]))
+
+
+@functools.lru_cache(maxsize=256)
+def _own_url(scheme: str, host: str | None, root_path: str, path: str,
+             server: tuple[str, int | None] | None) -> str:
+    headers = [] if host is None else [(b"host", host.encode("latin-1"))]
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path,
+             "path": path, "query_string": b"", "headers": headers}
+    return str(URL(scope=scope))
 
 
 class SparqlEndpoint:
@@ -296,8 +311,9 @@ class SparqlEndpoint:
             memory_bytes=settings.query_memory_bytes,
             max_result_bytes=settings.max_result_bytes,
         )
-        self.cache = ResultCache(settings.result_cache_bytes)
+        self.cache: ResultCache[SerializedResult] = ResultCache(settings.result_cache_bytes)
         self.runner = QueryRunner(self.executor, self.cache, settings.allowed_outbound)
+        self.replay = ReplayCache(settings.result_cache_bytes, self.runner.answers)
         self.editor = editor
 
     def routes(self) -> list[Route]:
@@ -361,7 +377,9 @@ class SparqlEndpoint:
             local=store if isinstance(store, EmbeddedStore) else None,
             engine=store if isinstance(store, RemoteStore) else None,
         )
-        return self._answer(request, result, etag, version)
+        response = self._answer(request, result, etag, version)
+        self.replay.record(request.scope, version.id, list(response.raw_headers), result.body)
+        return response
 
     async def _graph(self, request: Request, graph: str | None, parsed: SparqlRequest) -> Response:
         chosen = choose_graph_format(request.headers.get("accept"), parsed.formats)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from healthgraph.graph.executor import QueryExecutor, QueryTimeoutError
@@ -43,8 +44,12 @@ def _runner(executor: QueryExecutor) -> QueryRunner:
 
 def _answer(runner: QueryRunner, version: VersionInfo, query: str, formats: ResultFormats,
             local: EmbeddedStore | None, timeout: float = 10) -> SerializedResult:
-    return asyncio.run(runner.query_async(version, QueryRequest(query, formats), timeout,
-                                          local=local))
+    """The answer on an event loop of its own thread (other tests may leave one running in
+    the main thread)."""
+    request = QueryRequest(query, formats)
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(
+            asyncio.run, runner.query_async(version, request, timeout, local=local)).result()
 
 
 def _lookups(settings: Settings) -> list[str]:
