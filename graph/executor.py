@@ -36,7 +36,9 @@ from healthgraph.graph.frames import (
     write_frame,
 )
 from healthgraph.graph.graph_store import GraphNotFoundError
+from healthgraph.graph.ntriples import term_text
 from healthgraph.graph.store import (
+    Bindings,
     Dataset,
     QueryForm,
     QuerySyntaxError,
@@ -90,6 +92,8 @@ class QueryJob:
     formats: ResultFormats
     dataset: Dataset = field(default_factory=Dataset)
     base_iri: str | None = None
+    bindings: Bindings | None = None
+    """Values substituted for variables (pyoxigraph `substitutions`), sent as N-Triples terms."""
 
     def message(self) -> Header:
         return {
@@ -101,6 +105,7 @@ class QueryJob:
             "default_graphs": list(self.dataset.default_graphs),
             "named_graphs": list(self.dataset.named_graphs),
             "base_iri": self.base_iri,
+            "bindings": {name: term_text(term) for name, term in (self.bindings or {}).items()},
         }
 
 

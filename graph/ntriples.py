@@ -1,10 +1,14 @@
-"""Writing N-Triples text: the stream format every loader feeds to bulk load."""
+"""Writing N-Triples text: the stream format every loader feeds to bulk load; and single terms
+to and from N-Triples syntax (query parameters sent to a worker process)."""
 
 from __future__ import annotations
 
 from typing import Final
 
 from healthgraph.graph.namespaces import XSD
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
+
+Term = NamedNode | BlankNode | Literal | Triple
 
 _ESCAPES: Final = str.maketrans(
     {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -37,3 +41,28 @@ def typed(value: str | int, xsd_type: str) -> str:
 def triple(subject: str, predicate: str, obj: str) -> str:
     """One N-Triples line; subject and predicate are IRIs, `obj` an already written term."""
     return f"<{subject}> <{predicate}> {obj} .\n"
+
+
+def term_text(term: Term) -> str:
+    """A term in N-Triples syntax (RDF 1.2 for a quoted triple).
+
+    >>> term_text(Literal("eye", language="en"))
+    '"eye"@en'
+    """
+    return str(term)
+
+
+def term_of(text: str) -> Term:
+    """The term written by `term_text`; ValueError if `text` is not one term.
+
+    >>> term_of('<http://example.org/a>')
+    <NamedNode value=http://example.org/a>
+    """
+    try:
+        quads = list(parse(f"<urn:s> <urn:p> {text} .", format=RdfFormat.N_TRIPLES))
+    except SyntaxError as error:
+        raise ValueError(f"not an N-Triples term: {text!r}") from error
+    if len(quads) != 1:
+        raise ValueError(f"not an N-Triples term: {text!r}")
+    found: Term = quads[0].object
+    return found

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from healthgraph.graph.executor import GraphJob, QueryExecutor, QueryFailedError, QueryJob
+from healthgraph.graph.ntriples import term_text
 from healthgraph.graph.query_bounds import Anchor, anchored_patterns, solution_bound
 from healthgraph.graph.result_cache import ResultCache
 from healthgraph.graph.sparql_checks import check_outbound
@@ -54,6 +55,8 @@ class QueryRequest:
     """SELECT, ASK, CONSTRUCT, DESCRIBE (from `sparql_form.query_form`) or None if unknown."""
     dataset: Dataset = field(default_factory=Dataset)
     base_iri: str | None = None
+    bindings: Bindings | None = None
+    """Values for variables (a named query's parameters), substituted by the engine."""
 
     def key_parts(self) -> list[str]:
         if self.form in ("SELECT", "ASK"):
@@ -62,8 +65,11 @@ class QueryRequest:
             formats = [self.formats.graph.media_type]
         else:
             formats = [self.formats.solutions.media_type, self.formats.graph.media_type]
+        bound = [part for name, term in sorted((self.bindings or {}).items())
+                 for part in (name, term_text(term))]
         return ["query", self.query, *formats, "default", *self.dataset.default_graphs,
-                "named", *self.dataset.named_graphs, "base", self.base_iri or ""]
+                "named", *self.dataset.named_graphs, "base", self.base_iri or "",
+                "bindings", *bound]
 
 
 def _digest(version: VersionInfo, parts: list[str]) -> str:
@@ -138,14 +144,14 @@ class QueryRunner:
             self.answers["in_process"] += 1
         elif engine is not None:
             run = functools.partial(
-                engine.serialize, request.query, request.formats, dataset=request.dataset,
-                timeout=timeout,
+                engine.serialize, request.query, request.formats, bindings=request.bindings,
+                dataset=request.dataset, timeout=timeout,
             )
             result = await asyncio.to_thread(run)
             self.answers["engine"] += 1
         else:
             job = QueryJob(version.store_path, request.query, request.formats, request.dataset,
-                           request.base_iri)
+                           request.base_iri, request.bindings)
             result = await self.executor.run_async(job, timeout)
             self.answers["worker"] += 1
         self.cache.put(key, result)
@@ -165,8 +171,8 @@ class QueryRunner:
         if solution_bound(store.raw, anchors, self.inline_solutions, self._counted) is None:
             return None
         try:
-            return store.serialize(request.query, request.formats, dataset=request.dataset,
-                                   base_iri=request.base_iri,
+            return store.serialize(request.query, request.formats, bindings=request.bindings,
+                                   dataset=request.dataset, base_iri=request.base_iri,
                                    max_bytes=self.executor.max_result_bytes)
         except (QuerySyntaxError, ResultTooLargeError):
             raise

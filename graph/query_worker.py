@@ -20,6 +20,7 @@ from typing import Any
 
 from healthgraph.graph.frames import FrameReader, Header, PeerGone, widen_pipe, write_frame
 from healthgraph.graph.graph_store import GraphNotFoundError, serialize_graph
+from healthgraph.graph.ntriples import term_of
 from healthgraph.graph.store import (
     Dataset,
     EmbeddedStore,
@@ -70,8 +71,9 @@ def run_job(stores: _Stores, job: Header) -> SerializedResult:
                                max_bytes=max_bytes)
     formats = ResultFormats(_results_format(job["solutions"]), _rdf_format(job["graph_format"]))
     dataset = Dataset(tuple(job.get("default_graphs", ())), tuple(job.get("named_graphs", ())))
-    return store.serialize(job["query"], formats, dataset=dataset, base_iri=job.get("base_iri"),
-                           max_bytes=max_bytes)
+    bindings = {name: term_of(text) for name, text in job.get("bindings", {}).items()}
+    return store.serialize(job["query"], formats, bindings=bindings, dataset=dataset,
+                           base_iri=job.get("base_iri"), max_bytes=max_bytes)
 
 
 def answer(stores: _Stores, job: Header) -> tuple[Header, bytes]:

@@ -114,7 +114,7 @@ def tokens(text: str) -> Iterator[Token]:
         match = token(text, position)
         assert match is not None and match.lastgroup is not None  # PUNCT matches any character
         kind = _KINDS[match.lastgroup]
-        if kind is Kind.PUNCT:
+        if kind is Kind.PUNCT and text[position] in "\"'":
             _refuse_unterminated(text, position)
         yield Token(kind, match[0], position)
         position = match.end()

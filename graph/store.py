@@ -22,6 +22,7 @@ from pyoxigraph import (
     RdfFormat,
     Triple,
     Variable,
+    parse_query_results,
 )
 from pyoxigraph import (
     Store as OxStore,
@@ -186,13 +187,18 @@ class EmbeddedStore:
         `max_bytes`. A protocol dataset replaces the union default graph."""
         result = self._run(query, bindings, dataset, base_iri)
         output = CappedBuffer(max_bytes) if max_bytes is not None else None
-        if isinstance(result, QueryTriples):
-            form, media_type = QueryForm.CONSTRUCT, formats.graph.media_type
-            body = _written(result.serialize(output, formats.graph), output)
-        else:
-            form = QueryForm.ASK if isinstance(result, QueryBoolean) else QueryForm.SELECT
-            media_type = formats.solutions.media_type
-            body = _written(result.serialize(output, formats.solutions), output)
+        try:
+            if isinstance(result, QueryTriples):
+                form, media_type = QueryForm.CONSTRUCT, formats.graph.media_type
+                body = _written(result.serialize(output, formats.graph), output)
+            else:
+                form = QueryForm.ASK if isinstance(result, QueryBoolean) else QueryForm.SELECT
+                media_type = formats.solutions.media_type
+                body = _written(result.serialize(output, formats.solutions), output)
+        finally:
+            # pyoxigraph results belong to this thread: an error's traceback must not carry
+            # one to the thread that handles the error
+            del result
         return SerializedResult(form, body, media_type)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
@@ -219,3 +225,15 @@ def triples(result: QuerySolutions | QueryBoolean | QueryTriples) -> QueryTriple
     if not isinstance(result, QueryTriples):
         raise TypeError("expected CONSTRUCT/DESCRIBE results")
     return result
+
+
+def solution_rows(body: bytes) -> list[dict[str, Term]]:
+    """The rows of SELECT results in SPARQL JSON (unbound variables left out of a row)."""
+    result = parse_query_results(body, format=QueryResultsFormat.JSON)
+    if not isinstance(result, QuerySolutions):
+        raise TypeError("expected SELECT results")
+    names = [variable.value for variable in result.variables]
+    return [
+        {name: term for name, term in zip(names, solution, strict=True) if term is not None}
+        for solution in result
+    ]

@@ -4,7 +4,8 @@
 their declared types and bound as RDF terms. Results come in the format `Accept` asks for, or a
 suffix: `/queries/{name}.json`, `.csv`, `.tsv`, `.xml`, `.ttl`, `.html`. A query whose header says
 `paginate: N` returns N rows a page (`?page=2`), with `Link` headers to the first, previous and
-next pages.
+next pages. Named queries run as queries on /sparql do (`SparqlEndpoint.answer`): under the
+deadline, cached per store version.
 """
 
 from __future__ import annotations
@@ -16,23 +17,27 @@ from urllib.parse import urlencode
 
 from healthgraph.graph.iris import IriMinter
 from healthgraph.graph.queries import NamedQuery, ParameterError, load_named_queries
-from healthgraph.graph.store import ResultFormats, Term
+from healthgraph.graph.query_runner import QueryRequest
+from healthgraph.graph.sparql_form import query_form
+from healthgraph.graph.store import ResultFormats, SerializedResult, Term, solution_rows
 from healthgraph.server import conneg
 from healthgraph.server.conditional import is_fresh, not_modified, validators
 from healthgraph.server.errors import BadRequest, NotAcceptable, NotFound
 from healthgraph.server.links import Linker
 from healthgraph.server.openapi import openapi_document
 from healthgraph.server.pages import render
-from pyoxigraph import NamedNode, Triple
-from starlette.concurrency import run_in_threadpool
+from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Triple
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 if TYPE_CHECKING:
     from healthgraph.server.app import Services
+    from healthgraph.server.sparql import SparqlEndpoint
 
 RESERVED = frozenset({"page"})
+ROWS = ResultFormats(QueryResultsFormat.JSON, RdfFormat.N_TRIPLES)
+"""Results read back into rows (the HTML table, the next-page probe)."""
 MAX_PAGE = 1_000_000
 """Highest page number: keeps OFFSET within what the engine parses (found by fuzzing)."""
 
@@ -139,17 +144,24 @@ async def run_named_query(request: Request) -> Response:
     headers = validators(etag, snapshot.version.built_at)
     if suffix is None:
         headers["Vary"] = "Accept"
-    store = snapshot.store
+    endpoint: SparqlEndpoint = request.app.state.sparql
+    timeout = services.settings.query_timeout
+
+    async def run(text: str, formats: ResultFormats = ROWS) -> SerializedResult:
+        """Under the deadline, cached per version, as every query on /sparql."""
+        asked = QueryRequest(text, formats, query_form(text), bindings=bindings)
+        return await endpoint.answer(snapshot, asked, timeout)
+
     text = query.page_text(page)
     links: dict[str, str] = {}
     if query.paginate:
-        has_next = bool(await run_in_threadpool(store.select, query.next_page_probe(page), bindings))
+        has_next = bool(solution_rows((await run(query.next_page_probe(page))).body))
         links = _page_links(request, query, values, page, has_next)
         headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     if is_fresh(request, etag, snapshot.version.built_at):
         return not_modified(headers)
     if media is conneg.HTML:
-        rows = await run_in_threadpool(store.select, text, bindings)
+        rows = solution_rows((await run(text)).body)
         linker = Linker.for_request(request, services.settings.base_iri)
         variables = list(dict.fromkeys(key for row in rows for key in row))
         table = [[_cell(row.get(v), linker) for v in variables] for row in rows]
@@ -162,7 +174,7 @@ async def run_named_query(request: Request) -> Response:
                                                   else conneg.SPARQL_JSON).name],
         graph=conneg.ENGINE_GRAPH_FORMATS[(media if media in conneg.GRAPH_FORMATS else conneg.TURTLE).name],
     )
-    result = await run_in_threadpool(lambda: store.serialize(text, formats, bindings=bindings))
+    result = await run(text, formats)
     return Response(result.body, media_type=conneg.with_charset(result.media_type), headers=headers)
 
 

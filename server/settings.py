@@ -69,7 +69,8 @@ class Settings:
     max_result_bytes: int = 256_000_000
     """HEALTHGRAPH_MAX_RESULT_BYTES: largest serialised query result or graph (400 past it)."""
     result_cache_bytes: int = 64_000_000
-    """HEALTHGRAPH_RESULT_CACHE_BYTES: memory for query results cached per store version."""
+    """HEALTHGRAPH_RESULT_CACHE_BYTES: memory for query results cached per store version (the
+    replayed responses of repeated GETs have a bound of the same size; they share the bodies)."""
     service_allow_list: str = ""
     """HEALTHGRAPH_SERVICE_ALLOW_LIST: space-separated IRIs that SERVICE and LOAD may reach;
     anything else is refused (400), since the engine would fetch it from the server."""

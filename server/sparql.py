@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from healthgraph.graph.current import CurrentVersion, VersionSource
+from healthgraph.graph.current import CurrentVersion, Snapshot, VersionSource
 from healthgraph.graph.executor import QueryExecutor
 from healthgraph.graph.query_runner import QueryRequest, QueryRunner, graph_key, query_key
 from healthgraph.graph.remote_store import RemoteStore
@@ -371,15 +371,22 @@ class SparqlEndpoint:
         etag = http_cache.entity_tag(key)
         if http_cache.not_modified(request.headers, etag, version.built_at):
             return self._not_modified(etag, version)
-        store = snapshot.store
-        result = await self.runner.query_async(
-            version, query, timeout, key,
-            local=store if isinstance(store, EmbeddedStore) else None,
-            engine=store if isinstance(store, RemoteStore) else None,
-        )
+        result = await self.answer(snapshot, query, timeout, key)
         response = self._answer(request, result, etag, version)
         self.replay.record(request.scope, version.id, list(response.raw_headers), result.body)
         return response
+
+    async def answer(
+        self, snapshot: Snapshot, query: QueryRequest, timeout: float, key: str | None = None
+    ) -> SerializedResult:
+        """The serialised answer over the snapshot's version, under `timeout`: from the cache,
+        in this process when provably cheap, else in a worker or on the remote engine."""
+        store = snapshot.store
+        return await self.runner.query_async(
+            snapshot.version, query, timeout, key,
+            local=store if isinstance(store, EmbeddedStore) else None,
+            engine=store if isinstance(store, RemoteStore) else None,
+        )
 
     async def _graph(self, request: Request, graph: str | None, parsed: SparqlRequest) -> Response:
         chosen = choose_graph_format(request.headers.get("accept"), parsed.formats)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import time
+from pathlib import Path
 
 import pytest
+from healthgraph.graph.executor import QueryExecutor
+from healthgraph.server.app import create_app
 from healthgraph.server.cli import main
 from healthgraph.server.settings import Settings
 from openapi_spec_validator import validate
@@ -105,3 +110,32 @@ def test_cli_runs_the_same_named_query(settings: Settings, monkeypatch: pytest.M
                  "--param", "other=ZM", "--format", "json"]) == 0
     rows = json.loads(capsysbinary.readouterr().out)["results"]["bindings"]
     assert len(rows) == 7
+
+
+def test_named_queries_run_under_the_deadline_and_are_cached(
+    tmp_path: Path, settings: Settings, executor: QueryExecutor
+) -> None:
+    """A named query goes where /sparql queries go: a runaway one is stopped at the deadline
+    (503, the worker replaced), a repeated one comes from the cache."""
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "runaway.rq").write_text(
+        "#+ title: Runaway\n#+ description: a three-way cross join\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n")
+    (queries / "country.rq").write_text(
+        "#+ title: One country\n#+ description: the label of a country\n"
+        "#+ params:\n#+   country: {type: country, description: ISO code}\n"
+        "SELECT ?country ?label WHERE { ?c <https://w3id.org/healthgraph/ontology#isoCode> ?country ;\n"
+        "  <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n")
+    limited = dataclasses.replace(settings, queries_dir=queries, query_timeout=1.0)
+    with TestClient(create_app(limited, executor=executor)) as client:
+        started = time.monotonic()
+        stopped = client.get("/queries/runaway")
+        assert stopped.status_code == 503 and "deadline of 1 s" in stopped.json()["message"]
+        assert time.monotonic() - started < 2.5
+        runner = client.app.state.sparql.runner  # type: ignore[attr-defined]
+        for _ in range(2):
+            malawi = client.get("/queries/country", params={"country": "MW"})
+            assert malawi.status_code == 200 and "Malawi" in malawi.text
+        assert runner.answers == {"worker": 1, "cache": 1}
+        assert "Malawi" in client.get("/queries/country.html", params={"country": "MW"}).text
