@@ -171,13 +171,16 @@ class QueryRunner:
         if solution_bound(store.raw, anchors, self.inline_solutions, self._counted) is None:
             return None
         try:
-            return store.serialize(request.query, request.formats, bindings=request.bindings,
-                                   dataset=request.dataset, base_iri=request.base_iri,
-                                   max_bytes=self.executor.max_result_bytes)
-        except (QuerySyntaxError, ResultTooLargeError):
+            # few solutions: written at once, its size checked after
+            result = store.serialize(request.query, request.formats, bindings=request.bindings,
+                                     dataset=request.dataset, base_iri=request.base_iri)
+        except QuerySyntaxError:
             raise
         except Exception as error:  # as the worker reports it
             raise QueryFailedError(f"{type(error).__name__}: {error}") from error
+        if len(result.body) > self.executor.max_result_bytes:
+            raise ResultTooLargeError(self.executor.max_result_bytes)
+        return result
 
     async def graph_async(
         self, version: VersionInfo, graph: str | None, fmt: RdfFormat, timeout: float,
