@@ -151,15 +151,7 @@ class EmbeddedStore:
             raise QuerySyntaxError(str(error)) from error
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
-        result = self._run(query, bindings)
-        if not isinstance(result, QuerySolutions):
-            raise TypeError("not a SELECT query")
-        names = [variable.value for variable in result.variables]
-        # a solution iterates over its values in variable order (None where unbound)
-        return [
-            {name: term for name, term in zip(names, solution, strict=True) if term is not None}
-            for solution in result
-        ]
+        return rows(self._run(query, bindings))
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._run(query, bindings)
@@ -227,13 +219,17 @@ def triples(result: QuerySolutions | QueryBoolean | QueryTriples) -> QueryTriple
     return result
 
 
-def solution_rows(body: bytes) -> list[dict[str, Term]]:
-    """The rows of SELECT results in SPARQL JSON (unbound variables left out of a row)."""
-    result = parse_query_results(body, format=QueryResultsFormat.JSON)
-    if not isinstance(result, QuerySolutions):
-        raise TypeError("expected SELECT results")
-    names = [variable.value for variable in result.variables]
+def rows(result: QuerySolutions | QueryBoolean | QueryTriples) -> list[dict[str, Term]]:
+    """The rows of SELECT results (unbound variables left out of a row)."""
+    found = solutions(result)
+    names = [variable.value for variable in found.variables]
+    # a solution iterates over its values in variable order (None where unbound)
     return [
         {name: term for name, term in zip(names, solution, strict=True) if term is not None}
-        for solution in result
+        for solution in found
     ]
+
+
+def solution_rows(body: bytes) -> list[dict[str, Term]]:
+    """The rows of SELECT results in SPARQL JSON."""
+    return rows(parse_query_results(body, format=QueryResultsFormat.JSON))
