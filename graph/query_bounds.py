@@ -98,9 +98,31 @@ class _Reader:
         return resolved
 
 
+_GAP: Final = r"(?:\s|#[^\n\r]*)*"
+_VARIABLE: Final = r"[?$][A-Za-z0-9_]+"
+_IRI: Final = r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*>"
+_LOOKUP: Final = re.compile(
+    rf"{_GAP}SELECT{_GAP}(?:(?:{_VARIABLE}{_GAP})+|\*{_GAP})(?:WHERE{_GAP})?\{{{_GAP}"
+    rf"(?P<subject>{_IRI}){_GAP}(?:(?P<predicate>{_IRI})|{_VARIABLE}){_GAP}"
+    rf"(?:{_IRI}|{_VARIABLE}){_GAP}\.?{_GAP}\}}{_GAP}",
+    re.IGNORECASE,
+)
+"""The commonest shape, `SELECT ?p ?o WHERE { <iri> ?p ?o }`, read without the tokenizer: a
+match is exactly what `anchored_patterns` would read (tested)."""
+
+
 def anchored_patterns(text: str) -> list[Anchor] | None:
     """The triple patterns of `text` when every one has a constant subject and the query is in
     the small language above; None otherwise (no bound can be read from the text)."""
+    lookup = _LOOKUP.fullmatch(text)
+    if lookup is not None:
+        predicate = lookup["predicate"]
+        return [Anchor(lookup["subject"][1:-1], predicate[1:-1] if predicate else None)]
+    return read_anchors(text)
+
+
+def read_anchors(text: str) -> list[Anchor] | None:
+    """`anchored_patterns` by the tokenizer and the grammar, whatever the shape."""
     try:
         reader = _Reader(list(tokens(text)), Prologue(None))
         _prologue(reader)

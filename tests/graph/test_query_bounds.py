@@ -6,7 +6,14 @@ import random
 from pathlib import Path
 
 import pytest
-from healthgraph.graph.query_bounds import RDF_TYPE, Anchor, anchored_patterns, solution_bound
+from healthgraph.graph.query_bounds import (
+    _LOOKUP,
+    RDF_TYPE,
+    Anchor,
+    anchored_patterns,
+    read_anchors,
+    solution_bound,
+)
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 EX = "http://example.org/"
@@ -122,3 +129,29 @@ def test_the_bound_holds_for_random_star_queries(store: Store) -> None:
         assert bound is not None
         found = len(list(store.query(query, use_default_graph_as_union=True)))  # type: ignore[arg-type]
         assert found <= bound, query
+
+
+def test_the_lookup_shortcut_reads_what_the_grammar_reads() -> None:
+    """Every text the one-regex shortcut takes gets the same anchors from the full reader;
+    texts near the shape that it must leave to the reader, it leaves."""
+    rng = random.Random(11)
+    gaps = [" ", "", "\n", " # comment\n", "\t"]
+    subjects = [f"<{EX}a>", f"<{EX}a#b>", "<urn:x:1>"]
+    verbs = ["?p", f"<{EX}p>", "$q"]
+    objects = ["?o", f"<{EX}b>", "$o1"]
+    heads = ["SELECT ?p ?o", "select *", "SELECT?p", "SELECT $p ?o ?x"]
+    taken = 0
+    for _ in range(400):
+        def gap() -> str:
+            return rng.choice(gaps)
+        text = (gap() + rng.choice(heads) + gap() + rng.choice(["WHERE", "where", ""]) + gap()
+                + "{" + gap() + rng.choice(subjects) + " " + rng.choice(verbs) + " "
+                + rng.choice(objects) + gap() + rng.choice([".", ""]) + gap() + "}" + gap())
+        if _LOOKUP.fullmatch(text):
+            taken += 1
+            assert anchored_patterns(text) == read_anchors(text), text
+    assert taken > 200
+    for near in [f"SELECT ?p {{ <{EX}a> a ?o }}", f"SELECT ?p {{ <{EX}a> ?p 'x' }}",
+                 "SELECT ?p { <rel> ?p ?o }", f"SELECT (?p AS ?q) {{ <{EX}a> ?p ?o }}",
+                 f"SELECT ?p {{ <{EX}a> ?p ?o }} LIMIT 1", f"SELECT ?p {{ <{EX}a> ?p ?o . }} #"]:
+        assert anchored_patterns(near) == read_anchors(near), near
