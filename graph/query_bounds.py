@@ -1,8 +1,8 @@
 """Which queries are provably cheap: an upper bound on a query's solutions, read from its text
 and the store's index without running it.
 
-Every query on `/sparql` runs in a worker process that is killed at its deadline
-(`executor.py`), and that costs a process round trip per query. A query whose triple patterns
+A query on `/sparql` that could run long goes to a worker process that is killed at its
+deadline (`executor.py`), which costs a process round trip per query. A query whose triple patterns
 all have a constant subject cannot burn: each pattern matches at most the triples of its
 subject (with its predicate, when that is constant too), which the index counts in
 microseconds, and the query has at most the product of those counts as solutions. Such a query
