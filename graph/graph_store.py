@@ -1,9 +1,13 @@
-"""The read side of the SPARQL 1.1 Graph Store HTTP Protocol: one graph, serialised by the engine.
+"""The SPARQL 1.1 Graph Store HTTP Protocol over store versions: one graph serialised by the
+engine (read), or a named graph replaced, added to or dropped as a new version (write).
 
-The default graph is what queries see by default: the union of every named graph.
+The default graph is what queries see by default: the union of every named graph, so it is
+read-only; writes name their graph.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 from healthgraph.graph.store import (
     CappedBuffer,
@@ -12,7 +16,8 @@ from healthgraph.graph.store import (
     SerializedResult,
     triples,
 )
-from pyoxigraph import NamedNode, RdfFormat
+from healthgraph.graph.versions import BuildOptions, VersionedStore
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -34,3 +39,59 @@ def serialize_graph(
             raise GraphNotFoundError(f"there is no graph <{graph}>")
         store.raw.dump(output, fmt, from_graph=name)
     return SerializedResult(QueryForm.CONSTRUCT, output.getvalue(), fmt.media_type)
+
+
+WRITABLE_FORMATS: Final = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.RDF_XML,
+                           RdfFormat.JSON_LD, RdfFormat.N3)
+"""Graph formats a Graph Store write may send (triples, not datasets)."""
+
+
+class GraphDataError(ValueError):
+    """The body of a Graph Store write does not parse (the parser's message and position)."""
+
+
+def _parsed(body: bytes, fmt: RdfFormat, graph: str, base_iri: str | None) -> Store:
+    """The body loaded into a throw-away in-memory store: checked before any copy is made."""
+    parsed = Store()
+    try:
+        parsed.load(body, format=fmt, base_iri=base_iri or graph, to_graph=NamedNode(graph))
+    except SyntaxError as error:
+        raise GraphDataError(f"the {fmt.name} body does not parse: {error}") from error
+    return parsed
+
+
+def write_graph(
+    versions: VersionedStore, options: BuildOptions, graph: str, body: bytes, fmt: RdfFormat,
+    *, replace: bool, base_iri: str | None = None,
+) -> bool:
+    """PUT (`replace`) or POST the triples of `body` into named graph `graph`, as a new version
+    switched atomically (inferred, validated). True when the graph did not exist before.
+    Raises GraphDataError, ShapeViolationError."""
+    name = NamedNode(graph)
+    parsed = _parsed(body, fmt, graph, base_iri)
+    created = False
+
+    def change(store: Store) -> None:
+        nonlocal created
+        created = not store.contains_named_graph(name)
+        if replace and not created:
+            store.clear_graph(name)
+        store.extend(parsed.quads_for_pattern(None, None, None, name))
+        store.add_graph(name)  # an empty PUT still makes the graph exist
+
+    versions.derive(change, options)
+    return created
+
+
+def drop_graph(versions: VersionedStore, options: BuildOptions, graph: str) -> None:
+    """DELETE named graph `graph` as a new version; GraphNotFoundError if there is none."""
+    name = NamedNode(graph)
+    if not EmbeddedStore.open_read_only(versions.current().store_path).raw.contains_named_graph(name):
+        raise GraphNotFoundError(f"there is no graph <{graph}>")
+
+    def change(store: Store) -> None:
+        if not store.contains_named_graph(name):
+            raise GraphNotFoundError(f"there is no graph <{graph}>")
+        store.remove_graph(name)
+
+    versions.derive(change, options)

@@ -8,7 +8,7 @@ from healthgraph.graph.executor import (
     QueryFailedError,
     QueryTimeoutError,
 )
-from healthgraph.graph.graph_store import GraphNotFoundError
+from healthgraph.graph.graph_store import GraphDataError, GraphNotFoundError
 from healthgraph.graph.sparql_checks import OutboundRequestRefused, UpdateDatasetConflict
 from healthgraph.graph.sparql_tokens import SparqlLexError
 from healthgraph.graph.store import QuerySyntaxError, ResultTooLargeError
@@ -92,6 +92,7 @@ GRAPH_ERRORS: dict[type[Exception], tuple[type[HttpError], str]] = {
     UpdateDatasetConflict: (BadRequest, ""),
     ResultTooLargeError: (BadRequest, "narrow the query or add a LIMIT: "),
     GraphNotFoundError: (NotFound, ""),
+    GraphDataError: (BadRequest, ""),
     QueryTimeoutError: (ServiceUnavailable, ""),
     QueryAbortedError: (ServiceUnavailable, ""),
     ExecutorClosedError: (ServiceUnavailable, ""),

@@ -42,7 +42,8 @@ class Settings:
     max_query_timeout: float = 120.0
     """HEALTHGRAPH_MAX_QUERY_TIMEOUT: the most a request's `timeout` may ask for."""
     update_token: str | None = None
-    """HEALTHGRAPH_UPDATE_TOKEN: enables SPARQL Update for `Authorization: Bearer <token>`."""
+    """HEALTHGRAPH_UPDATE_TOKEN: enables SPARQL Update and Graph Store writes for
+    `Authorization: Bearer <token>`."""
     max_request_bytes: int = 1_000_000
     """HEALTHGRAPH_MAX_REQUEST_BYTES: largest accepted request body / query string."""
     graphql_max_depth: int = 10

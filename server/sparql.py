@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from healthgraph.graph.current import CurrentVersion, Snapshot, VersionSource
 from healthgraph.graph.executor import QueryExecutor
+from healthgraph.graph.graph_store import WRITABLE_FORMATS, drop_graph, write_graph
 from healthgraph.graph.query_runner import QueryRequest, QueryRunner, graph_key, query_key
 from healthgraph.graph.remote_store import RemoteStore
 from healthgraph.graph.result_cache import ResultCache
@@ -47,6 +48,7 @@ from healthgraph.server.middleware.replay import ReplayCache
 from healthgraph.server.pipeline import build_options
 from healthgraph.server.service_description import describe_service, serialize_description
 from healthgraph.server.settings import Settings
+from pyoxigraph import RdfFormat
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.requests import Request
@@ -342,10 +344,7 @@ class SparqlEndpoint:
 
     async def graph_store(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
-            raise MethodNotAllowed(
-                "the Graph Store is read-only here: change graphs with SPARQL Update",
-                headers={"Allow": "GET, HEAD"},
-            )
+            return await self._write_graph(request)
         parsed = await read_sparql_request(request, self.settings)
         is_graph_read, graph = parsed.graph_store_target
         if not is_graph_read:
@@ -403,6 +402,39 @@ class SparqlEndpoint:
             return self._not_modified(etag, version)
         result = await self.runner.graph_async(version, graph, fmt, timeout, key)
         return self._answer(request, result, etag, version)
+
+    async def _write_graph(self, request: Request) -> Response:
+        """PUT (replace), POST (add to) or DELETE a named graph: a new version each, with the
+        bearer token, as SPARQL Update."""
+        require_writer(request.headers, self.settings.update_token, "writing to the Graph Store")
+        if not isinstance(self.versions, VersionedStore):
+            raise Forbidden("on a remote SPARQL engine, write to the engine's own Graph Store; "
+                            "`healthgraph load` publishes new versions there")
+        target = SparqlRequest(extra=_parameters(parse_qsl(
+            _decode(request.scope["query_string"], "query string"), keep_blank_values=True)))
+        is_graph, graph = target.graph_store_target
+        if not is_graph:
+            raise BadRequest("name the graph: ?graph=<IRI>")
+        if graph is None:
+            raise MethodNotAllowed(
+                "the default graph is the union of the named graphs and cannot be written; "
+                "name the graph to write with ?graph=<IRI>", headers={"Allow": "GET, HEAD"})
+        options = build_options(self.settings)
+        if request.method == "DELETE":
+            await run_in_threadpool(drop_graph, self.versions, options, graph)
+            return Response(status_code=204, headers={"Cache-Control": "no-store"})
+        content_type, params = _content_type(request)
+        fmt = RdfFormat.from_media_type(content_type) if content_type else None
+        if fmt not in WRITABLE_FORMATS or params.get("charset", "utf-8") not in UTF8_NAMES:
+            raise UnsupportedMediaType(
+                "send the graph as " + ", ".join(f.media_type for f in WRITABLE_FORMATS)
+                + f" in UTF-8; got {content_type or 'no Content-Type'!r}")
+        assert fmt is not None
+        body = await _read_body(request, self.settings.max_request_bytes)
+        created = await run_in_threadpool(
+            functools.partial(write_graph, self.versions, options, graph, body, fmt,
+                              replace=request.method == "PUT", base_iri=graph))
+        return Response(status_code=201 if created else 204, headers={"Cache-Control": "no-store"})
 
     async def _update(self, request: Request, parsed: SparqlRequest) -> Response:
         assert parsed.update is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from healthgraph.graph.versions import VersionInfo
+from healthgraph.graph.versions import VersionedStore, VersionInfo
 from healthgraph.server.settings import Settings
 from starlette.testclient import TestClient
 
@@ -53,11 +53,15 @@ def test_graph_and_default_together_is_400(client: TestClient) -> None:
     assert client.get("/store").status_code == 400
 
 
-def test_graph_store_writes_are_405(client: TestClient) -> None:
+def test_graph_store_writes_are_off_without_a_token(client: TestClient, version: VersionInfo,
+                                                   settings: Settings) -> None:
     for method in ("PUT", "POST", "DELETE"):
-        response = client.request(method, "/store", params={"default": ""})
-        assert response.status_code == 405
-        assert response.headers["allow"] == "GET, HEAD"
+        response = client.request(method, "/store", params={"graph": "http://example.org/g"},
+                                  content=b"<http://a> <http://b> <http://c> .",
+                                  headers={"Content-Type": "application/n-triples"})
+        assert response.status_code == 403
+        assert "read-only" in response.json()["message"]
+    assert VersionedStore(settings.state_dir).current().id == version.id
 
 
 def test_graph_in_a_format_not_offered_is_406(client: TestClient) -> None:
