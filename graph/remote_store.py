@@ -44,6 +44,10 @@ from pyoxigraph import (
 )
 
 DEFAULT_TIMEOUT: Final = 30.0
+WRITE_TIMEOUT: Final = 600.0
+"""Seconds a Graph Store write may wait for the engine's answer once the body is sent (a
+large graph is indexed before the engine answers); connecting and each chunk still use the
+store's timeout."""
 CLIENT_MARGIN: Final = 2.0
 """Seconds the client waits beyond the deadline it gave the engine."""
 
@@ -53,7 +57,42 @@ class RemoteStoreError(RuntimeError):
 
 
 class RemoteTimeoutError(RemoteStoreError):
-    """The engine did not answer within the deadline."""
+    """The engine did not answer within the deadline, or answered with partial results because
+    the deadline passed (Virtuoso's "anytime" answers: 200 with `X-SQL-State: S1TAT`)."""
+
+
+class RemoteTruncatedError(RemoteStoreError):
+    """The engine cut the result at its row cap (Virtuoso's `X-SPARQL-MaxRows`): the answer is
+    incomplete and is never served as if it were whole."""
+
+
+PARTIAL_STATE: Final = "S1TAT"
+
+
+def check_complete(response: httpx.Response, what: str) -> None:
+    """Refuse an answer the engine marked as partial (deadline) or truncated (row cap)."""
+    state = response.headers.get("X-SQL-State", "")
+    if PARTIAL_STATE in state:
+        raise RemoteTimeoutError(f"{what}: the SPARQL engine ran out of time and returned partial "
+                                 f"results (X-SQL-State: {state})")
+    cap = response.headers.get("X-SPARQL-MaxRows")
+    if cap is not None:
+        raise RemoteTruncatedError(f"{what}: the SPARQL engine cut the result at its row cap "
+                                   f"(X-SPARQL-MaxRows: {cap})")
+
+
+def auth_for(scheme: str, user: str | None, password: str | None) -> httpx.Auth | None:
+    """`none`, `basic` or `digest` with these credentials, as an httpx auth."""
+    match scheme.lower():
+        case "none" | "":
+            return None
+        case "basic" | "digest" if user is None or password is None:
+            raise ValueError(f"{scheme} auth needs a user and a password")
+        case "basic":
+            return httpx.BasicAuth(user or "", password or "")
+        case "digest":
+            return httpx.DigestAuth(user or "", password or "")
+    raise ValueError(f"unknown auth scheme {scheme!r} (none, basic or digest)")
 
 
 @dataclass(frozen=True)
@@ -74,6 +113,14 @@ class Endpoints:
         """`http://host:port/` -> the Oxigraph server's /query, /update and /store."""
         root = base if base.endswith("/") else base + "/"
         return cls(f"{root}query", f"{root}update", f"{root}store")
+
+    @classmethod
+    def virtuoso(cls, base: str, auth: httpx.Auth | None = None) -> Endpoints:
+        """`http://host:8890/` -> Virtuoso's /sparql (anonymous), /sparql-auth and
+        /sparql-graph-crud-auth (both Digest for a user with SPARQL_UPDATE)."""
+        root = base if base.endswith("/") else base + "/"
+        return cls(f"{root}sparql", f"{root}sparql-auth", f"{root}sparql-graph-crud-auth",
+                   update_auth=auth, store_auth=auth)
 
 
 def _sparql_term(term: Term) -> str:
@@ -129,6 +176,7 @@ class RemoteStore:
             raise RemoteTimeoutError(response.text.strip())
         if response.status_code >= 300:
             raise RemoteStoreError(f"SPARQL engine answered {response.status_code}: {response.text[:500]}")
+        check_complete(response, "query")
         return response.content
 
     def _solutions(self, query: str, bindings: Bindings | None) -> QuerySolutions | QueryBoolean:
@@ -177,15 +225,21 @@ class RemoteStore:
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         for name in [graph] if graph else list(self.graphs):
-            response = self.client.get(
-                self.endpoints.store_url, params={"graph": name},
-                headers={"Accept": RdfFormat.N_TRIPLES.media_type},
-                auth=self.endpoints.store_auth or httpx.USE_CLIENT_DEFAULT, timeout=self.timeout,
-            )
+            try:
+                response = self.client.get(
+                    self.endpoints.store_url, params={"graph": name},
+                    headers={"Accept": RdfFormat.N_TRIPLES.media_type},
+                    auth=self.endpoints.store_auth or httpx.USE_CLIENT_DEFAULT, timeout=self.timeout,
+                )
+            except httpx.TimeoutException as error:
+                raise RemoteTimeoutError(f"Graph Store GET <{name}> took over {self.timeout:g} s") from error
+            except httpx.HTTPError as error:
+                raise RemoteStoreError(f"cannot read <{name}>: {error}") from error
             if response.status_code == 404:
                 continue
             if response.status_code >= 300:
                 raise RemoteStoreError(f"Graph Store GET answered {response.status_code}")
+            check_complete(response, f"Graph Store GET <{name}>")
             for quad in parse(response.content, RdfFormat.N_TRIPLES):
                 yield Quad(quad.subject, quad.predicate, quad.object, NamedNode(name))
 
@@ -200,8 +254,11 @@ class RemoteStore:
             response = self.client.put(
                 self.endpoints.store_url, params={"graph": graph}, content=iter(chunks),
                 headers={"Content-Type": media_type},
-                auth=self.endpoints.store_auth or httpx.USE_CLIENT_DEFAULT, timeout=None,
+                auth=self.endpoints.store_auth or httpx.USE_CLIENT_DEFAULT,
+                timeout=httpx.Timeout(self.timeout, read=max(self.timeout, WRITE_TIMEOUT)),
             )
+        except httpx.TimeoutException as error:
+            raise RemoteTimeoutError(f"Graph Store PUT <{graph}> did not finish in time") from error
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"cannot write <{graph}>: {error}") from error
         if response.status_code >= 300:
@@ -215,6 +272,8 @@ class RemoteStore:
                 self.endpoints.update_url, data={"update": update},
                 auth=self.endpoints.update_auth or httpx.USE_CLIENT_DEFAULT, timeout=self.timeout,
             )
+        except httpx.TimeoutException as error:
+            raise RemoteTimeoutError(f"the update took over {self.timeout:g} s") from error
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"cannot send the update: {error}") from error
         if response.status_code >= 300:

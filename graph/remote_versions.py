@@ -135,15 +135,10 @@ class RemoteVersions:
         store = Store.read_only(str(local.store_path))
         graphs: list[str] = []
         try:
-            for graph in sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode)):
-                remote = self.graph_name(local.id, graph)
-                with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
-                    store.dump(spool.name, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
-                    writer.put_graph(remote, file_blocks(Path(spool.name)),
-                                     RdfFormat.N_TRIPLES.media_type)
-                graphs.append(remote)
-                if progress:
-                    progress(f"published <{graph}> as <{remote}>")
+            # the description first (it lists the graphs): a publish that fails half-way leaves
+            # graphs the next publish finds through it and drops
+            local_graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
+            graphs = [self.graph_name(local.id, graph) for graph in local_graphs]
             info = {
                 "built_at": local.built_at.isoformat(),
                 "statistics": local.statistics,
@@ -153,6 +148,13 @@ class RemoteVersions:
             info_graph = f"{self.version_iri(local.id)}/info"
             text = nt.triple(self.version_iri(local.id), f"{HG}versionInfo", nt.literal(json.dumps(info)))
             writer.put_graph(info_graph, [text.encode()], RdfFormat.N_TRIPLES.media_type)
+            for graph, remote in zip(local_graphs, graphs, strict=True):
+                with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
+                    store.dump(spool.name, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+                    writer.put_graph(remote, file_blocks(Path(spool.name)),
+                                     RdfFormat.N_TRIPLES.media_type)
+                if progress:
+                    progress(f"published <{graph}> as <{remote}>")
             writer.update(
                 f"DROP SILENT GRAPH <{self.pointer_graph}> ;\n"
                 f"INSERT DATA {{ GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> "
@@ -171,19 +173,16 @@ class RemoteVersions:
         return self.current()
 
     def _drop_old_versions(self, writer: RemoteStore, keep: str) -> None:
+        """Drop every graph of the versions older than the last KEEP_VERSIONS (found through
+        their descriptions: `GRAPH ?g {}` lists nothing on some engines)."""
         prefix = f"{self.base_iri}version/"
-        response = writer.client.post(
-            self.endpoints.query_url,
-            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
-            headers={"Accept": "application/sparql-results+json"},
-            auth=self.endpoints.query_auth or None,  # type: ignore[arg-type]
-            timeout=self.timeout,
-        )
-        response.raise_for_status()
-        names = [b["g"]["value"] for b in response.json()["results"]["bindings"]]
-        versions = sorted({n[len(prefix):].split("/", 1)[0] for n in names if n.startswith(prefix)})
-        old = [v for v in versions[:-KEEP_VERSIONS] if v != keep]
-        drops = [f"DROP SILENT GRAPH <{n}>" for n in names
-                 if n.startswith(prefix) and n[len(prefix):].split("/", 1)[0] in old]
+        rows = writer.select(f"SELECT ?v ?info WHERE {{ GRAPH ?g {{ ?v <{HG}versionInfo> ?info }} }}")
+        described = {_text(row["v"])[len(prefix):]: _text(row["info"]) for row in rows
+                     if _text(row["v"]).startswith(prefix)}
+        old = [v for v in sorted(described)[:-KEEP_VERSIONS] if v != keep]
+        drops: list[str] = []
+        for version_id in old:
+            listed = json.loads(described[version_id]).get("graphs", [])
+            drops += [f"DROP SILENT GRAPH <{name}>" for name in [*listed, f"{prefix}{version_id}/info"]]
         if drops:
             writer.update(" ;\n".join(drops))

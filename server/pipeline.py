@@ -11,7 +11,8 @@ from pathlib import Path
 
 from healthgraph.graph import duplicates
 from healthgraph.graph.iris import IriMinter
-from healthgraph.graph.remote_store import Endpoints
+import httpx
+from healthgraph.graph.remote_store import Endpoints, auth_for
 from healthgraph.graph.remote_versions import RemoteVersions
 from healthgraph.graph.sources import Source
 from healthgraph.graph.versions import BuildOptions, Progress, VersionedStore, VersionInfo
@@ -55,9 +56,27 @@ def versioned_store(settings: Settings) -> VersionedStore:
     return VersionedStore(settings.state_dir)
 
 
+def endpoints(settings: Settings) -> Endpoints:
+    """The engine's query, update and Graph Store URLs with their auth: each URL defaults to
+    the Oxigraph server's layout under HEALTHGRAPH_STORE."""
+    default = Endpoints.oxigraph(settings.store)
+
+    def auth(scheme: str) -> httpx.Auth | None:
+        return auth_for(scheme, settings.store_user, settings.store_password)
+
+    return Endpoints(
+        settings.store_query_url or default.query_url,
+        settings.store_update_url or default.update_url,
+        settings.store_graph_url or default.store_url,
+        query_auth=auth(settings.store_query_auth),
+        update_auth=auth(settings.store_update_auth),
+        store_auth=auth(settings.store_graph_auth),
+    )
+
+
 def remote_versions(settings: Settings) -> RemoteVersions:
     return RemoteVersions(
-        Endpoints.oxigraph(settings.store), settings.base_iri, settings.state_dir / "remote",
+        endpoints(settings), settings.base_iri, settings.state_dir / "remote",
         timeout=settings.max_query_timeout,
     )
 
