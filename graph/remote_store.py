@@ -13,8 +13,9 @@ HTTP client gives up at the same deadline plus a small margin, so a stuck engine
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 from urllib.parse import urlencode
 
@@ -29,6 +30,7 @@ from healthgraph.graph.store import (
     SerializedResult,
     Term,
 )
+from healthgraph.graph.streams import file_blocks
 from pyoxigraph import (
     BlankNode,
     Literal,
@@ -121,6 +123,16 @@ class Endpoints:
         root = base if base.endswith("/") else base + "/"
         return cls(f"{root}sparql", f"{root}sparql-auth", f"{root}sparql-graph-crud-auth",
                    update_auth=auth, store_auth=auth)
+
+
+class _FileBody:
+    """A file's bytes in blocks, from the start on every iteration (so a request can be resent)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        return file_blocks(self.path)
 
 
 def _sparql_term(term: Term) -> str:
@@ -248,12 +260,21 @@ class RemoteStore:
 
     # -- writing (loading a version, switching) -----------------------------------------
 
-    def put_graph(self, graph: str, chunks: Iterable[bytes], media_type: str) -> None:
-        """Graph Store Protocol PUT: `graph` gets exactly this content (streamed)."""
+    def put_graph(self, graph: str, body: Path | bytes, media_type: str) -> None:
+        """Graph Store Protocol PUT: `graph` gets exactly this content (a file is streamed).
+
+        Always with a Content-Length, never chunked: Virtuoso answers 201 to a chunked body
+        and stores nothing. The file body can be sent twice (Digest auth answers 401 first)."""
+        headers = {"Content-Type": media_type}
+        content: bytes | _FileBody
+        if isinstance(body, Path):
+            content, headers["Content-Length"] = _FileBody(body), str(body.stat().st_size)
+        else:
+            content = body
         try:
             response = self.client.put(
-                self.endpoints.store_url, params={"graph": graph}, content=iter(chunks),
-                headers={"Content-Type": media_type},
+                self.endpoints.store_url, params={"graph": graph}, content=content,
+                headers=headers,
                 auth=self.endpoints.store_auth or httpx.USE_CLIENT_DEFAULT,
                 timeout=httpx.Timeout(self.timeout, read=max(self.timeout, WRITE_TIMEOUT)),
             )

@@ -31,7 +31,6 @@ from typing import Any, Final
 from healthgraph.graph import ntriples as nt
 from healthgraph.graph.namespaces import HG
 from healthgraph.graph.remote_store import DEFAULT_TIMEOUT, Endpoints, RemoteStore
-from healthgraph.graph.streams import file_blocks
 from healthgraph.graph.versions import KEEP_VERSIONS, NoCurrentVersionError, VersionInfo
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store
 
@@ -147,11 +146,11 @@ class RemoteVersions:
             }
             info_graph = f"{self.version_iri(local.id)}/info"
             text = nt.triple(self.version_iri(local.id), f"{HG}versionInfo", nt.literal(json.dumps(info)))
-            writer.put_graph(info_graph, [text.encode()], RdfFormat.N_TRIPLES.media_type)
+            writer.put_graph(info_graph, text.encode(), RdfFormat.N_TRIPLES.media_type)
             for graph, remote in zip(local_graphs, graphs, strict=True):
                 with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
                     store.dump(spool.name, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
-                    writer.put_graph(remote, file_blocks(Path(spool.name)),
+                    writer.put_graph(remote, Path(spool.name),
                                      RdfFormat.N_TRIPLES.media_type)
                 if progress:
                     progress(f"published <{graph}> as <{remote}>")

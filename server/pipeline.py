@@ -9,9 +9,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 from healthgraph.graph import duplicates
 from healthgraph.graph.iris import IriMinter
-import httpx
 from healthgraph.graph.remote_store import Endpoints, auth_for
 from healthgraph.graph.remote_versions import RemoteVersions
 from healthgraph.graph.sources import Source

@@ -88,6 +88,7 @@ def configure(directory: Path, sql_port: int, http_port: int, max_rows: int = MA
     for section, name in (("Database", "virtuoso"), ("TempDatabase", "virtuoso-temp")):
         text = _set(text, section, "DatabaseFile", str(directory / f"{name}.db"))
         text = _set(text, section, "TransactionFile", str(directory / f"{name}.trx"))
+    text = _set(text, "Database", "LockFile", str(directory / "virtuoso.lck"))
     text = _set(text, "Database", "ErrorLogFile", str(directory / "virtuoso.log"))
     text = _set(text, "Database", "xa_persistent_file", str(directory / "virtuoso.pxa"))
     text = _set(text, "Parameters", "ServerPort", f"127.0.0.1:{sql_port}")
