@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import httpx
 from healthgraph.graph.sparql_form import query_form
+from healthgraph.graph.sparql_values import bind_values
 from healthgraph.graph.store import (
     Bindings,
     Dataset,
@@ -32,8 +33,6 @@ from healthgraph.graph.store import (
 )
 from healthgraph.graph.streams import file_blocks
 from pyoxigraph import (
-    BlankNode,
-    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -135,19 +134,9 @@ class _FileBody:
         return file_blocks(self.path)
 
 
-def _sparql_term(term: Term) -> str:
-    if isinstance(term, NamedNode | BlankNode | Literal | Triple):
-        return str(term)
-    raise TypeError(f"cannot bind {term!r}")
-
-
 def _with_bindings(query: str, bindings: Bindings | None) -> str:
-    """Bindings as a trailing VALUES clause (the protocol has no pre-binding)."""
-    if not bindings:
-        return query
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(_sparql_term(term) for term in bindings.values())
-    return f"{query}\nVALUES ({names}) {{ ({values}) }}"
+    """Bindings as a VALUES block opening the WHERE group (the protocol has no pre-binding)."""
+    return bind_values(query, bindings)
 
 
 @dataclass
