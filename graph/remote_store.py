@@ -13,7 +13,7 @@ HTTP client gives up at the same deadline plus a small margin, so a stuck engine
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -147,6 +147,26 @@ class RemoteStore:
     graphs: Sequence[str] = ()
     timeout: float = DEFAULT_TIMEOUT
     client: httpx.Client = field(default_factory=lambda: httpx.Client(http2=False))
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Engine graph name -> the graph's public IRI. A version's graphs live on the engine
+    under fresh names, and every mention of a graph IRI in its data was rewritten to the
+    engine name when published; `select` and `construct` map them back (and bindings forth),
+    so the app sees the same IRIs as on the embedded store."""
+
+    def __post_init__(self) -> None:
+        self._engine_names = {public: engine for engine, public in self.aliases.items()}
+
+    def _public(self, term: Term) -> Term:
+        if isinstance(term, NamedNode) and term.value in self.aliases:
+            return NamedNode(self.aliases[term.value])
+        return term
+
+    def _engine_bindings(self, bindings: Bindings | None) -> Bindings | None:
+        if not bindings or not self._engine_names:
+            return bindings
+        return {name: NamedNode(self._engine_names[term.value])
+                if isinstance(term, NamedNode) and term.value in self._engine_names else term
+                for name, term in bindings.items()}
 
     # -- the protocol ------------------------------------------------------------------
 
@@ -181,8 +201,8 @@ class RemoteStore:
         return response.content
 
     def _solutions(self, query: str, bindings: Bindings | None) -> QuerySolutions | QueryBoolean:
-        body = self._post_query(_with_bindings(query, bindings), QueryResultsFormat.JSON.media_type,
-                                None, None)
+        body = self._post_query(_with_bindings(query, self._engine_bindings(bindings)),
+                                QueryResultsFormat.JSON.media_type, None, None)
         return parse_query_results(body, format=QueryResultsFormat.JSON)
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
@@ -191,7 +211,7 @@ class RemoteStore:
             raise TypeError("not a SELECT query")
         names = [variable.value for variable in result.variables]
         return [
-            {name: solution[name] for name in names if solution[name] is not None}
+            {name: self._public(solution[name]) for name in names if solution[name] is not None}
             for solution in result
         ]
 
@@ -202,9 +222,13 @@ class RemoteStore:
         return bool(result)
 
     def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]:
-        body = self._post_query(_with_bindings(query, bindings), RdfFormat.N_TRIPLES.media_type,
-                                None, None)
-        return [quad.triple for quad in parse(body, RdfFormat.N_TRIPLES)]
+        body = self._post_query(_with_bindings(query, self._engine_bindings(bindings)),
+                                RdfFormat.N_TRIPLES.media_type, None, None)
+        triples = [quad.triple for quad in parse(body, RdfFormat.N_TRIPLES)]
+        if not self.aliases:
+            return triples
+        return [Triple(self._public(t.subject), t.predicate, self._public(t.object))  # type: ignore[arg-type]
+                for t in triples]
 
     def serialize(
         self,
@@ -221,7 +245,8 @@ class RemoteStore:
         else:
             media_type = formats.solutions.media_type
             result_form = QueryForm.ASK if form == "ASK" else QueryForm.SELECT
-        body = self._post_query(_with_bindings(query, bindings), media_type, dataset, timeout)
+        body = self._post_query(_with_bindings(query, self._engine_bindings(bindings)), media_type,
+                                dataset, timeout)
         return SerializedResult(result_form, body, media_type)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:

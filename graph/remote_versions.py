@@ -20,6 +20,7 @@ nothing.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from healthgraph.graph import ntriples as nt
+from healthgraph.graph.dumps import Dump
 from healthgraph.graph.namespaces import HG
 from healthgraph.graph.remote_store import DEFAULT_TIMEOUT, Endpoints, RemoteStore
 from healthgraph.graph.versions import KEEP_VERSIONS, NoCurrentVersionError, VersionInfo
@@ -43,6 +45,16 @@ def _text(term: object) -> str:
     if isinstance(term, NamedNode | Literal):
         return term.value
     raise TypeError(f"expected an IRI or a literal, got {term!r}")
+
+
+def _rename_graphs(path: Path, names: dict[str, str]) -> None:
+    """Every mention of a graph IRI in an N-Triples file -> the graph's engine name (the PROV
+    metadata about a graph must name the graph as the engine knows it)."""
+    pattern = re.compile(b"<(" + b"|".join(re.escape(n.encode()) for n in names) + b")>")
+    renamed = {f"<{old}>".encode(): f"<{new}>".encode() for old, new in names.items()}
+    data = path.read_bytes()
+    if pattern.search(data):
+        path.write_bytes(pattern.sub(lambda m: renamed[m[0]], data))
 
 
 class RemoteVersions:
@@ -75,6 +87,13 @@ class RemoteVersions:
         local = graph[len(self.base_iri):] if graph.startswith(self.base_iri) else graph
         return f"{self.version_iri(version_id)}/{local}" if local != graph else (
             f"{self.version_iri(version_id)}/graph/external?iri={graph}")
+
+    def public_name(self, version_id: str, engine_name: str) -> str:
+        """The inverse of `graph_name`."""
+        root = f"{self.version_iri(version_id)}/"
+        local = engine_name[len(root):]
+        return local[len("graph/external?iri="):] if local.startswith("graph/external?iri=") else (
+            f"{self.base_iri}{local}")
 
     # -- reading ------------------------------------------------------------------------
 
@@ -121,10 +140,13 @@ class RemoteVersions:
             statistics=meta.get("statistics", {}),
             sources=meta.get("sources", []),
             graphs=tuple(meta.get("graphs", [])),
+            dumps=[Dump.from_json(dump) for dump in meta.get("dumps", [])],
         )
 
     def open(self, version: VersionInfo) -> RemoteStore:
-        return RemoteStore(self.endpoints, graphs=list(version.graphs), timeout=self.timeout)
+        aliases = {graph: self.public_name(version.id, graph) for graph in version.graphs}
+        return RemoteStore(self.endpoints, graphs=list(version.graphs), timeout=self.timeout,
+                           aliases=aliases)
 
     # -- writing ------------------------------------------------------------------------
 
@@ -143,6 +165,7 @@ class RemoteVersions:
                 "statistics": local.statistics,
                 "sources": local.sources,
                 "graphs": graphs,
+                "dumps": [dump.as_json() for dump in local.dumps],
             }
             info_graph = f"{self.version_iri(local.id)}/info"
             text = nt.triple(self.version_iri(local.id), f"{HG}versionInfo", nt.literal(json.dumps(info)))
@@ -150,6 +173,7 @@ class RemoteVersions:
             for graph, remote in zip(local_graphs, graphs, strict=True):
                 with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
                     store.dump(spool.name, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+                    _rename_graphs(Path(spool.name), dict(zip(local_graphs, graphs, strict=True)))
                     writer.put_graph(remote, Path(spool.name),
                                      RdfFormat.N_TRIPLES.media_type)
                 if progress:
@@ -161,10 +185,13 @@ class RemoteVersions:
             )
             with self._lock:
                 self._seen = (-1.0, None)
+            # the text index and the dumps are files beside the version: served from a local copy
+            cached = self.cache_dir / local.id
+            cached.mkdir(parents=True, exist_ok=True)
             if local.text_index_path.exists():
-                cached = self.cache_dir / local.id
-                cached.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(local.text_index_path, cached / local.text_index_path.name)
+            if (local.path / "dumps").is_dir():
+                shutil.copytree(local.path / "dumps", cached / "dumps", dirs_exist_ok=True)
             self._drop_old_versions(writer, keep=local.id)
         finally:
             del store
