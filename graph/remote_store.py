@@ -42,6 +42,7 @@ from pyoxigraph import (
     Triple,
     parse,
     parse_query_results,
+    serialize,
 )
 
 DEFAULT_TIMEOUT: Final = 30.0
@@ -239,15 +240,23 @@ class RemoteStore:
         dataset: Dataset | None = None,
         timeout: float | None = None,
     ) -> SerializedResult:
-        form = query_form(query)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            media_type, result_form = formats.graph.media_type, QueryForm.CONSTRUCT
-        else:
-            media_type = formats.solutions.media_type
-            result_form = QueryForm.ASK if form == "ASK" else QueryForm.SELECT
-        body = self._post_query(_with_bindings(query, self._engine_bindings(bindings)), media_type,
-                                dataset, timeout)
-        return SerializedResult(result_form, body, media_type)
+        # the engine answers in JSON or N-Triples (which every engine writes), and pyoxigraph
+        # writes the negotiated format: the same bytes whatever the engine (Virtuoso's CSV,
+        # ASK as CSV, JSON-LD and N-Quads differ or are refused)
+        engine_bindings = self._engine_bindings(bindings)
+        if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
+            body = self._post_query(_with_bindings(query, engine_bindings),
+                                    RdfFormat.N_TRIPLES.media_type, dataset, timeout)
+            if formats.graph is not RdfFormat.N_TRIPLES:
+                triples = [quad.triple for quad in parse(body, RdfFormat.N_TRIPLES)]
+                body = serialize(triples, format=formats.graph) or b""
+            return SerializedResult(QueryForm.CONSTRUCT, body, formats.graph.media_type)
+        body = self._post_query(_with_bindings(query, engine_bindings),
+                                QueryResultsFormat.JSON.media_type, dataset, timeout)
+        results = parse_query_results(body, format=QueryResultsFormat.JSON)
+        form = QueryForm.ASK if isinstance(results, QueryBoolean) else QueryForm.SELECT
+        return SerializedResult(form, results.serialize(format=formats.solutions) or b"",
+                                formats.solutions.media_type)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         for name in [graph] if graph else list(self.graphs):
