@@ -1,73 +1,127 @@
-"""Pre-binding over the SPARQL Protocol: the bindings as a VALUES block at the start of the
-query's outermost group graph pattern.
+"""Pre-binding over the SPARQL Protocol: each bound variable is replaced by its term in the
+query text, everywhere it occurs (subqueries too), as pyoxigraph's `substitutions` do.
 
-The protocol has no pre-binding (pyoxigraph's `substitutions`). A VALUES block placed first in
-the WHERE group binds the variables before any pattern, FILTER or OPTIONAL of that group sees
-them, whether or not they are projected; a trailing VALUES clause would only join with the
-projected results (after LIMIT), which is not the same query.
+The protocol has no pre-binding. A VALUES block would not reach into subqueries (a named query
+may read its parameter in an inner SELECT, e.g. `BIND(COALESCE(?partnership, "…") AS ?key)`),
+and a trailing VALUES only joins with the projected rows, after LIMIT. So the text is
+tokenised (strings, IRIs and comments are never touched) and:
+
+- a bound variable in a SELECT projection becomes `(term AS ?var)`, so the column remains,
+  unless a later (inner) SELECT or BIND gives it its value (an outer projection that bound it
+  again would be an error);
+- in GROUP BY it becomes `(term AS ?var)` (and the projection keeps the bare variable);
+- in ORDER BY, after `AS` (the target of BIND or of a projection) and in VALUES it is left
+  alone; and wherever an inner SELECT already binds it, the outer clauses keep the variable;
+- anywhere else it becomes the term.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 _TOKEN: Final = re.compile(
-    r'''\#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\''(?:[^'\\]|\\.|'(?!''))*'\'\''|"(?:[^"\\\n]|\\.)*"'''
-    r"""|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|[{}]|(?i:\bCONSTRUCT\b)|(?i:\bWHERE\b)|[^\s#"'<{}]+|\S""",
+    r'''(?P<skip>\#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+    r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>)'''
+    r"""|(?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)"""
+    r"""|(?P<word>[A-Za-z][A-Za-z0-9_]*(?![:\w]))"""
+    r"""|(?P<other>[^\s#"'<{}()?$,]+|\S)""",
 )
+_CLAUSE_END: Final = {"WHERE", "FROM", "HAVING", "LIMIT", "OFFSET", "VALUES", "ORDER", "GROUP",
+                      "SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 
 
 class UnboundableQueryError(ValueError):
-    """The query has no group graph pattern to put bindings into."""
+    """A binding that cannot be written into the query text."""
 
 
-def _term(term: object) -> str:
+def term_text(term: object) -> str:
     if isinstance(term, NamedNode | Literal | Triple):
         return str(term)
     if isinstance(term, BlankNode):
-        raise TypeError("a blank node cannot be bound over the SPARQL protocol")
-    raise TypeError(f"cannot bind {term!r}")
-
-
-def where_start(query: str) -> int:
-    """The offset just after the `{` that opens the outermost WHERE group."""
-    construct = False
-    for match in _TOKEN.finditer(query):
-        token = match[0]
-        upper = token.upper()
-        if upper == "CONSTRUCT":
-            construct = True
-        elif upper == "WHERE":
-            construct = False
-        elif token == "{":
-            if not construct:
-                return match.end()
-            construct = False  # the CONSTRUCT template: skip to its end
-            depth = 1
-            for inner in _TOKEN.finditer(query, match.end()):
-                depth += {"{": 1, "}": -1}.get(inner[0], 0)
-                if depth == 0:
-                    break
-            return where_start_after(query, inner.end())
-    raise UnboundableQueryError("no WHERE group to bind values in")
-
-
-def where_start_after(query: str, offset: int) -> int:
-    for match in _TOKEN.finditer(query, offset):
-        if match[0] == "{":
-            return match.end()
-    raise UnboundableQueryError("no WHERE group to bind values in")
+        raise UnboundableQueryError("a blank node cannot be bound over the SPARQL protocol")
+    raise UnboundableQueryError(f"cannot bind {term!r}")
 
 
 def bind_values(query: str, bindings: Mapping[str, object] | None) -> str:
-    """`query` with `bindings` as a VALUES block opening its WHERE group."""
+    """`query` with every bound variable replaced by its term."""
     if not bindings:
         return query
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(_term(term) for term in bindings.values())
-    at = where_start(query)
-    return f"{query[:at]} VALUES ({names}) {{ ({values}) }} {query[at:]}"
+    terms = {name: term_text(term) for name, term in bindings.items()}
+    edits: list[_Edit] = []
+    clause = ""  # "select" (projection), "group", "order" or ""
+    depth = braces = 0
+    previous = ""
+    selects: list[tuple[int, int]] = []  # open SELECTs: (start offset, brace depth)
+    for match in _TOKEN.finditer(query):
+        token = match[0]
+        if match["word"]:
+            word = token.upper()
+            if word == "SELECT":
+                clause, depth = "select", 0
+                selects.append((match.start(), braces))
+            elif word == "BY" and previous in ("GROUP", "ORDER"):
+                clause, depth = previous.lower(), 0
+            elif word in _CLAUSE_END and clause:
+                clause = ""
+            previous = word
+            continue
+        if token == "{":
+            clause, braces = "", braces + 1
+        elif token == "}":
+            clause, braces = "", braces - 1
+            while selects and selects[-1][1] > braces:
+                selects.pop()
+        elif token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif match["var"] and token[1:] in terms:
+            if previous in ("AS", "VALUES"):
+                kind = "target"
+            elif clause in ("select", "group", "order") and depth == 0:
+                kind = clause
+            else:
+                kind = "term"
+            owner = selects[-1][0] if selects else -1
+            edits.append(_Edit(match.start(), match.end(), token, kind, owner))
+        if not match["skip"]:
+            previous = token
+    out: list[str] = []
+    last = 0
+    for edit in edits:
+        term = terms[edit.variable[1:]]
+        binders = [e for e in edits if e.variable == edit.variable and e.kind in ("select", "target")]
+        if edit.kind in ("target", "order"):
+            continue
+        if edit.kind == "select":
+            inner = any(e.start > edit.start for e in binders)
+            grouped = any(e.kind == "group" and e.owner == edit.owner and e.variable == edit.variable
+                          for e in edits)
+            if inner or grouped:
+                continue
+            replacement = f"({term} AS {edit.variable})"
+        elif edit.kind == "group":
+            inner = any(edit.owner < e.start < edit.start and e.owner != edit.owner for e in binders)
+            if inner:
+                continue
+            replacement = f"({term} AS {edit.variable})"
+        else:
+            replacement = term
+        out += [query[last:edit.start], replacement]
+        last = edit.end
+    out.append(query[last:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    variable: str
+    kind: str  # select, group, order, target or term
+    owner: int  # offset of the SELECT whose clause holds it
