@@ -9,7 +9,8 @@ tokenised (strings, IRIs and comments are never touched) and:
 - a bound variable in a SELECT projection becomes `(term AS ?var)`, so the column remains,
   unless a later (inner) SELECT or BIND gives it its value (an outer projection that bound it
   again would be an error);
-- in GROUP BY it becomes `(term AS ?var)` (and the projection keeps the bare variable);
+- in GROUP BY it becomes `(term)` (Virtuoso refuses `(term AS ?var)` there next to the
+  projection's, Oxigraph a projection that rebinds a grouped variable);
 - in ORDER BY, after `AS` (the target of BIND or of a projection) and in VALUES it is left
   alone; and wherever an inner SELECT already binds it, the outer clauses keep the variable;
 - anywhere else it becomes the term.
@@ -100,16 +101,14 @@ def bind_values(query: str, bindings: Mapping[str, object] | None) -> str:
             continue
         if edit.kind == "select":
             inner = any(e.start > edit.start for e in binders)
-            grouped = any(e.kind == "group" and e.owner == edit.owner and e.variable == edit.variable
-                          for e in edits)
-            if inner or grouped:
+            if inner:
                 continue
             replacement = f"({term} AS {edit.variable})"
         elif edit.kind == "group":
             inner = any(edit.owner < e.start < edit.start and e.owner != edit.owner for e in binders)
             if inner:
                 continue
-            replacement = f"({term} AS {edit.variable})"
+            replacement = f"({term})"
         else:
             replacement = term
         out += [query[last:edit.start], replacement]
