@@ -275,8 +275,22 @@ class RemoteStore:
             if response.status_code >= 300:
                 raise RemoteStoreError(f"Graph Store GET answered {response.status_code}")
             check_complete(response, f"Graph Store GET <{name}>")
-            for quad in parse(response.content, RdfFormat.N_TRIPLES):
-                yield Quad(quad.subject, quad.predicate, quad.object, NamedNode(name))
+            received = [Quad(quad.subject, quad.predicate, quad.object, NamedNode(name))
+                        for quad in parse(response.content, RdfFormat.N_TRIPLES)]
+            self._check_graph_size(name, len(received))
+            yield from received
+
+    def _check_graph_size(self, name: str, received: int) -> None:
+        """Virtuoso cuts a Graph Store GET at its row cap without saying so: compare with a
+        count of the graph."""
+        body = self._post_query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}",
+                                QueryResultsFormat.JSON.media_type, Dataset((), (name,)), None)
+        result = parse_query_results(body, format=QueryResultsFormat.JSON)
+        count = next(iter(result), None) if isinstance(result, QuerySolutions) else None
+        total = int(count["n"].value) if count is not None and count["n"] is not None else 0
+        if received < total:
+            raise RemoteTruncatedError(f"Graph Store GET <{name}>: the engine sent {received} of "
+                                       f"{total} triples (a row cap)")
 
     def close(self) -> None:
         self.client.close()
