@@ -117,7 +117,16 @@ def test_remote_reads_are_scoped_to_the_current_version(remote_state: Settings) 
     assert all(row["s"].value not in {"stray", "other"} for row in rows)
 
 
-def test_remote_switch_and_old_versions_dropped(remote_state: Settings) -> None:
+@pytest.fixture
+def switched(remote_state: Settings, settings: Settings) -> Iterator[Settings]:
+    """The remote backend, given back afterwards with the session's version current again
+    (other tests compare it with the embedded store)."""
+    yield remote_state
+    pipeline.remote_versions(remote_state).publish(VersionedStore(settings.state_dir).current())
+
+
+def test_remote_switch_and_old_versions_dropped(switched: Settings) -> None:
+    remote_state = switched
     versions = pipeline.remote_versions(remote_state)
     versions.pointer_ttl = 0
     current = CurrentVersion(versions)
