@@ -3,11 +3,14 @@
 A version is built and checked locally first (bulk load, inference, SHACL, statistics, text
 index: the same `VersionedStore.build`), then published:
 
-1. every named graph of the local version is written with a Graph Store PUT into a fresh
-   graph `{base}version/{id}/graph/{name}` (the version id makes the names new, so nothing a
-   reader can see is touched);
-2. the version's description (statistics, sources, graph list) goes into
-   `{base}version/{id}/info`;
+1. the version's description (statistics, sources, graph list, dumps) goes into
+   `{base}version/{id}/info` first, so a publish that fails half-way leaves graphs the next
+   publish finds and drops;
+2. every named graph of the local version is written into a fresh graph
+   `{base}version/{id}/graph/{name}` (the version id makes the names new, so nothing a
+   reader can see is touched), as Graph Store POSTs of N-Triples of a few MB each, through
+   the engine's bulk path where it has one (Oxigraph's `no_transaction`); every mention of a
+   graph IRI in the data (the PROV metadata) is renamed to the engine graph on the way;
 3. one small SPARQL Update replaces the pointer graph `{base}graph/current`, which holds
    `<{base}graph/current> hg:currentVersion "{id}"`: readers switch on their next request;
 4. the graphs of versions older than the last `KEEP_VERSIONS` are dropped.
@@ -25,6 +28,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -47,14 +51,16 @@ def _text(term: object) -> str:
     raise TypeError(f"expected an IRI or a literal, got {term!r}")
 
 
-def _rename_graphs(path: Path, names: dict[str, str]) -> None:
-    """Every mention of a graph IRI in an N-Triples file -> the graph's engine name (the PROV
+def graph_renamer(names: dict[str, str]) -> Callable[[bytes], bytes]:
+    """Every mention of a graph IRI in N-Triples -> the graph's engine name (the PROV
     metadata about a graph must name the graph as the engine knows it)."""
     pattern = re.compile(b"<(" + b"|".join(re.escape(n.encode()) for n in names) + b")>")
     renamed = {f"<{old}>".encode(): f"<{new}>".encode() for old, new in names.items()}
-    data = path.read_bytes()
-    if pattern.search(data):
-        path.write_bytes(pattern.sub(lambda m: renamed[m[0]], data))
+
+    def rename(body: bytes) -> bytes:
+        return pattern.sub(lambda m: renamed[m[0]], body) if names else body
+
+    return rename
 
 
 class RemoteVersions:
@@ -152,14 +158,14 @@ class RemoteVersions:
 
     def publish(self, local: VersionInfo, progress: Any = None) -> VersionInfo:
         """Copy a locally built version into fresh named graphs, then switch the pointer."""
+        say = progress or (lambda _message: None)
         writer = RemoteStore(self.endpoints, timeout=self.timeout)
         store = Store.read_only(str(local.store_path))
-        graphs: list[str] = []
+        started = time.monotonic()
         try:
-            # the description first (it lists the graphs): a publish that fails half-way leaves
-            # graphs the next publish finds through it and drops
             local_graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
-            graphs = [self.graph_name(local.id, graph) for graph in local_graphs]
+            names = {graph: self.graph_name(local.id, graph) for graph in local_graphs}
+            graphs = list(names.values())
             info = {
                 "built_at": local.built_at.isoformat(),
                 "statistics": local.statistics,
@@ -170,14 +176,15 @@ class RemoteVersions:
             info_graph = f"{self.version_iri(local.id)}/info"
             text = nt.triple(self.version_iri(local.id), f"{HG}versionInfo", nt.literal(json.dumps(info)))
             writer.put_graph(info_graph, text.encode(), RdfFormat.N_TRIPLES.media_type)
-            for graph, remote in zip(local_graphs, graphs, strict=True):
-                with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
-                    store.dump(spool.name, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
-                    _rename_graphs(Path(spool.name), dict(zip(local_graphs, graphs, strict=True)))
-                    writer.put_graph(remote, Path(spool.name),
-                                     RdfFormat.N_TRIPLES.media_type)
-                if progress:
-                    progress(f"published <{graph}> as <{remote}>")
+            # the same version published again (or a failed publish of it) starts from nothing
+            writer.update(" ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in graphs))
+            rename = graph_renamer(names)
+            with tempfile.TemporaryDirectory(prefix="healthgraph-publish-") as spool:
+                for graph, remote in names.items():
+                    path = Path(spool) / "graph.nt"
+                    store.dump(str(path), RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+                    sent = writer.load_graph(remote, path, rename)
+                    say(f"published <{graph}> as <{remote}> ({sent / 1e6:.1f} MB)")
             writer.update(
                 f"DROP SILENT GRAPH <{self.pointer_graph}> ;\n"
                 f"INSERT DATA {{ GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> "
@@ -185,18 +192,28 @@ class RemoteVersions:
             )
             with self._lock:
                 self._seen = (-1.0, None)
-            # the text index and the dumps are files beside the version: served from a local copy
-            cached = self.cache_dir / local.id
-            cached.mkdir(parents=True, exist_ok=True)
-            if local.text_index_path.exists():
-                shutil.copyfile(local.text_index_path, cached / local.text_index_path.name)
-            if (local.path / "dumps").is_dir():
-                shutil.copytree(local.path / "dumps", cached / "dumps", dirs_exist_ok=True)
+            say(f"switched the engine to version {local.id} ({time.monotonic() - started:.1f} s)")
+            self._cache_files(local)
+            dropped = time.monotonic()
             self._drop_old_versions(writer, keep=local.id)
+            say(f"dropped old versions ({time.monotonic() - dropped:.1f} s)")
         finally:
             del store
             writer.close()
         return self.current()
+
+    def _cache_files(self, local: VersionInfo) -> None:
+        """The files beside a version (text index, dumps, duplicates report, ...) are served
+        from a local copy: every app server on this machine finds them there."""
+        cached = self.cache_dir / local.id
+        cached.mkdir(parents=True, exist_ok=True)
+        for item in local.path.iterdir():
+            if item == local.store_path:
+                continue
+            if item.is_dir():
+                shutil.copytree(item, cached / item.name, dirs_exist_ok=True)
+            else:
+                shutil.copyfile(item, cached / item.name)
 
     def _drop_old_versions(self, writer: RemoteStore, keep: str) -> None:
         """Drop every graph of the versions older than the last KEEP_VERSIONS (found through

@@ -124,3 +124,49 @@ class _Edit:
     variable: str
     kind: str  # select, group, order, target or term
     owner: int  # offset of the SELECT whose clause holds it
+
+
+_PREFIXED: Final = re.compile(r"([A-Za-z][\w.-]*)?:([\w.:%-]*[\w:%-])?")
+
+
+def rename_iris(query: str, names: Mapping[str, str]) -> str:
+    """`query` with every IRI in `names` (written `<iri>` or as a prefixed name) replaced by
+    `<names[iri]>`; strings and comments are left alone.
+
+    >>> rename_iris('PREFIX g: <http://x/g/> SELECT * { GRAPH g:a { ?s ?p "http://x/g/a" } '
+    ...             'GRAPH <http://x/g/a> {} }', {"http://x/g/a": "http://x/1/a"})[24:]
+    'SELECT * { GRAPH <http://x/1/a> { ?s ?p "http://x/g/a" } GRAPH <http://x/1/a> {} }'
+    """
+    if not names:
+        return query
+    prefixes: dict[str, str] = {}
+    out: list[str] = []
+    last = 0
+    declaring: str | None = None  # after PREFIX: the prefix being declared
+    expect_prefix = False
+    for match in _TOKEN.finditer(query):
+        token = match[0]
+        replacement: str | None = None
+        if match["word"]:
+            expect_prefix = token.upper() == "PREFIX"
+            continue
+        if token.startswith("<") and match["skip"]:
+            if declaring is not None:
+                prefixes[declaring] = token[1:-1]
+                declaring = None
+            elif token[1:-1] in names:
+                replacement = f"<{names[token[1:-1]]}>"
+        elif match["other"] and expect_prefix and token.endswith(":"):
+            declaring, expect_prefix = token[:-1], False
+            continue
+        elif match["other"] and ":" in token and not match["skip"]:
+            found = _PREFIXED.match(token)
+            iri = prefixes.get(found.group(1) or "") if found is not None else None
+            if found is not None and iri is not None and iri + (found.group(2) or "") in names:
+                replacement = f"<{names[iri + (found.group(2) or '')]}>" + token[found.end():]
+        expect_prefix = False
+        if replacement is not None:
+            out += [query[last:match.start()], replacement]
+            last = match.end()
+    out.append(query[last:])
+    return "".join(out)

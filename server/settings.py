@@ -81,6 +81,11 @@ class Settings:
     /store endpoints; other engines set HEALTHGRAPH_STORE_*_URL).
     Builds still run locally in HEALTHGRAPH_STATE_DIR, then are published to the engine
     (`healthgraph load`); the app serves from the engine (see HEALTHGRAPH_STORE_* below)."""
+    store_engine: str = "oxigraph"
+    """HEALTHGRAPH_STORE_ENGINE: the engine behind HEALTHGRAPH_STORE, which sets the default
+    endpoint URLs under it and the loading path: `oxigraph` (/query, /update, /store; loads
+    through its bulk loader), `virtuoso` (/sparql, /sparql-auth, /sparql-graph-crud-auth) or
+    `other` (Fuseki, GraphDB, ...: set the three HEALTHGRAPH_STORE_*_URL)."""
     store_query_url: str | None = None
     """HEALTHGRAPH_STORE_QUERY_URL: the engine's SPARQL query endpoint, when it is not
     {HEALTHGRAPH_STORE}query (Virtuoso: .../sparql; Fuseki: .../{dataset}/query; GraphDB:
@@ -129,6 +134,13 @@ class Settings:
                                 f"{self.base_iri!r}")
         if self.store != "embedded" and not self.store.startswith(("http://", "https://")):
             raise SettingsError(f"HEALTHGRAPH_STORE must be 'embedded' or an http(s) URL: {self.store!r}")
+        if self.store_engine not in ("oxigraph", "virtuoso", "other"):
+            raise SettingsError(f"HEALTHGRAPH_STORE_ENGINE must be oxigraph, virtuoso or other: "
+                                f"{self.store_engine!r}")
+        if self.store_engine == "other" and self.remote and not (
+                self.store_query_url and self.store_update_url and self.store_graph_url):
+            raise SettingsError("HEALTHGRAPH_STORE_ENGINE=other needs HEALTHGRAPH_STORE_QUERY_URL, "
+                                "HEALTHGRAPH_STORE_UPDATE_URL and HEALTHGRAPH_STORE_GRAPH_URL")
         for scheme in (self.store_query_auth, self.store_update_auth, self.store_graph_auth):
             if scheme.lower() not in ("none", "basic", "digest"):
                 raise SettingsError(f"HEALTHGRAPH_STORE_*_AUTH must be none, basic or digest: {scheme!r}")

@@ -128,12 +128,11 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
 
 
 def virtuoso_settings_for(server: VirtuosoServer, state_dir: Path) -> Settings:
-    """Settings of an app over `server`: its own URLs, Digest auth for writes."""
+    """Settings of an app over `server`: Virtuoso's endpoint layout, Digest auth for writes."""
     user, password = VIRTUOSO_WRITER
     return Settings(
-        state_dir=state_dir, store=server.root,
-        store_query_url=server.query_url, store_update_url=server.update_url,
-        store_graph_url=server.store_url, store_update_auth="digest", store_graph_auth="digest",
+        state_dir=state_dir, store=server.root, store_engine="virtuoso",
+        store_update_auth="digest", store_graph_auth="digest",
         store_user=user, store_password=password,
     )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Final
 
 import httpx
+
+from tests.live_server import free_port
 
 PACKAGED_INI: Final = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
 WRITER: Final = ("writer", "wpass")
@@ -62,12 +63,6 @@ class VirtuosoServer:
             self.process.wait(timeout=10)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _set(text: str, section: str, key: str, value: str) -> str:
     """`key = value` inside `[section]` (replaced if present, else added at its top)."""
     start = text.index(f"[{section}]")
@@ -109,7 +104,7 @@ def start(directory: Path, *, max_rows: int = MAX_ROWS, wait: float = 60.0) -> V
     """Start a fresh instance in `directory` and create the writer user."""
     if not PACKAGED_INI.exists() or shutil.which("virtuoso-t") is None:
         raise VirtuosoUnavailableError("Virtuoso is not installed (apt-get install virtuoso-opensource)")
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_port(), free_port()
     ini = configure(directory, sql_port, http_port, max_rows)
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)],
                                cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
