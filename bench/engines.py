@@ -4,10 +4,12 @@
 
 For a built state directory (`healthgraph load`), starts a throw-away `oxigraph serve` and a
 throw-away Virtuoso (tests/virtuoso_server.py: its own directory, loopback ports, a Digest
-writer), times publishing the current version to each (Graph Store PUT per graph + pointer
-switch: the remote "load time"), then runs bench/queries.py's query mix through
-`healthgraph serve` (1 worker) on each backend, /sparql, median of --repeat runs after a
-warm-up. Everything on 127.0.0.1; every process started here is stopped at the end.
+writer, --virtuoso-buffers pages of cache), times publishing the current version to each
+(`RemoteVersions.publish`: chunked Graph Store POSTs per graph, the pointer switch, then
+dropping old versions: the remote "load time"), then runs bench/queries.py's query mix
+through `healthgraph serve` (1 worker, result cache and client budgets off) on each backend,
+/sparql, median of --repeat runs after a warm-up. Everything on 127.0.0.1; every process
+started here is stopped at the end.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from tests.virtuoso_server import start as start_virtuoso
 def publish(state: Path, env: dict[str, str]) -> float:
     started = time.monotonic()
     subprocess.run([sys.executable, "-c", (
-        "from healthgraph.server import pipeline; from healthgraph.server.settings import Settings;"
+        "import sys, time; from healthgraph.server import pipeline;"
+        "from healthgraph.server.settings import Settings;"
         "from healthgraph.graph.versions import VersionedStore;"
-        "s = Settings.from_env();"
-        "pipeline.remote_versions(s).publish(VersionedStore(s.state_dir).current())")],
+        "s = Settings.from_env(); t = time.monotonic();"
+        "say = lambda m: print(f'[{time.monotonic() - t:7.1f}s] {m}', file=sys.stderr, flush=True);"
+        "pipeline.remote_versions(s).publish(VersionedStore(s.state_dir).current(), say)")],
         env=env, check=True)
     return time.monotonic() - started
 
@@ -45,9 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--virtuoso-buffers", type=int, default=170_000,
+                        help="Virtuoso NumberOfBuffers (8 kB pages; 170000 = 1.3 GB)")
     args = parser.parse_args(argv)
     base = {**os.environ, "HEALTHGRAPH_STATE_DIR": str(args.state), "HEALTHGRAPH_QUERY_TIMEOUT": "120",
-            "HEALTHGRAPH_MAX_QUERY_TIMEOUT": "300", "HEALTHGRAPH_BUILD_DUMPS": "false"}
+            "HEALTHGRAPH_MAX_QUERY_TIMEOUT": "300", "HEALTHGRAPH_BUILD_DUMPS": "false",
+            "HEALTHGRAPH_RESULT_CACHE_BYTES": "0", "HEALTHGRAPH_CLIENT_REQUESTS_PER_SECOND": "0",
+            "HEALTHGRAPH_CLIENT_QUERY_SECONDS_PER_MINUTE": "0", "HEALTHGRAPH_LOG_FORMAT": "text"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     processes: list[subprocess.Popen[bytes]] = []
     results: dict[str, object] = {"label": args.label, "publish_seconds": {}, "servers": {}}
@@ -61,15 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         wait_for(f"http://127.0.0.1:{port}/query", processes[-1])
         virtuoso_dir = args.state.parent / f"{args.state.name}-virtuoso"
         virtuoso_dir.mkdir(exist_ok=True)
-        virtuoso = start_virtuoso(virtuoso_dir)
+        virtuoso = start_virtuoso(virtuoso_dir, buffers=args.virtuoso_buffers)
         user, password = WRITER
         backends = {
             "embedded": {},
             "oxigraph": {"HEALTHGRAPH_STORE": f"http://127.0.0.1:{port}/"},
             "virtuoso": {
-                "HEALTHGRAPH_STORE": virtuoso.root, "HEALTHGRAPH_STORE_QUERY_URL": virtuoso.query_url,
-                "HEALTHGRAPH_STORE_UPDATE_URL": virtuoso.update_url,
-                "HEALTHGRAPH_STORE_GRAPH_URL": virtuoso.store_url,
+                "HEALTHGRAPH_STORE": virtuoso.root, "HEALTHGRAPH_STORE_ENGINE": "virtuoso",
                 "HEALTHGRAPH_STORE_UPDATE_AUTH": "digest", "HEALTHGRAPH_STORE_GRAPH_AUTH": "digest",
                 "HEALTHGRAPH_STORE_USER": user, "HEALTHGRAPH_STORE_PASSWORD": password,
             },

@@ -21,7 +21,7 @@ from typing import Final
 from urllib.parse import urlencode
 
 import httpx
-from healthgraph.graph.ntriples_chunks import ntriples_chunks
+from healthgraph.graph.ntriples_chunks import CHUNK_BYTES, ntriples_chunks
 from healthgraph.graph.sparql_form import query_form
 from healthgraph.graph.sparql_values import bind_values, rename_iris
 from healthgraph.graph.store import (
@@ -343,13 +343,13 @@ class RemoteStore:
         """Graph Store Protocol PUT: `graph` gets exactly this (small) content."""
         self._write_graph("PUT", graph, body, media_type)
 
-    def load_graph(self, graph: str, path: Path, rewrite: Callable[[bytes], bytes] | None = None) -> int:
+    def load_graph(self, graph: str, path: Path, rewrite: Callable[[bytes], bytes] | None = None,
+                   size: int = CHUNK_BYTES) -> int:
         """Add the N-Triples file `path` to `graph` (which should be new or dropped first):
-        Graph Store POSTs of a few MB each (`ntriples_chunks`), through the engine's bulk
-        path where it has one (`Endpoints.bulk_load_params`). Returns the bytes sent."""
+        Graph Store POSTs of about `size` bytes each (`ntriples_chunks`), through the engine's
+        bulk path where it has one (`Endpoints.bulk_load_params`). Returns the bytes sent."""
         sent = 0
-        chunks = ntriples_chunks(path, rewrite=rewrite) if rewrite else ntriples_chunks(path)
-        for body in chunks:
+        for body in ntriples_chunks(path, size, rewrite or (lambda body: body)):
             self._write_graph("POST", graph, body, RdfFormat.N_TRIPLES.media_type,
                               self.endpoints.bulk_load_params)
             sent += len(body)
