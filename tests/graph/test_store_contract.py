@@ -146,6 +146,27 @@ def test_remote_switch_and_old_versions_dropped(switched: Settings) -> None:
     assert first.id not in ids and info.id in ids and len(ids) <= 3
 
 
+def test_chunked_load_keeps_blank_nodes_together(remote_state: Settings, tmp_path: Path) -> None:
+    # a graph sent as many small POSTs: every triple arrives once, and a blank node named on
+    # lines far apart is still one node (blank-node labels are scoped to one request)
+    endpoints = pipeline.endpoints(remote_state)
+    graph = "http://example.org/chunked"
+    lines = [f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(200)]
+    lines.insert(50, "<http://example.org/s0> <http://example.org/q> _:b1 .\n")
+    lines.insert(150, "_:b1 <http://example.org/r> \"shared\" .\n")
+    path = tmp_path / "g.nt"
+    path.write_text("".join(lines))
+    writer = RemoteStore(endpoints)
+    writer.update(f"DROP SILENT GRAPH <{graph}>")
+    assert writer.load_graph(graph, path, size=500) == path.stat().st_size
+    reader = RemoteStore(endpoints, graphs=[graph])
+    rows = reader.select("SELECT ?v WHERE { <http://example.org/s0> <http://example.org/q> ?b . "
+                         "?b <http://example.org/r> ?v }")
+    assert [row["v"].value for row in rows] == ["shared"]
+    assert reader.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value == "202"
+    writer.update(f"DROP SILENT GRAPH <{graph}>")
+
+
 def test_remote_deadline_is_enforced_by_the_client(remote_state: Settings) -> None:
     snapshot = CurrentVersion(pipeline.version_source(remote_state)).snapshot()
     store = snapshot.store
