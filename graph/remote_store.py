@@ -70,6 +70,7 @@ class RemoteTruncatedError(RemoteStoreError):
 
 
 PARTIAL_STATE: Final = "S1TAT"
+TIMEOUT_WORDS: Final = ("timeout", "timed out")
 ABSENT: Final = "urn:healthgraph:absent-graph:"
 """Prefix of graph names no engine holds (a request's graph outside the version)."""
 
@@ -220,8 +221,11 @@ class RemoteStore:
             raise RemoteStoreError(f"cannot reach the SPARQL engine: {error}") from error
         if response.status_code == 400:
             raise QuerySyntaxError(response.text.strip())
-        if response.status_code in (503, 504) and "timeout" in response.text.lower():
-            raise RemoteTimeoutError(response.text.strip())
+        if response.status_code >= 500 and any(word in response.text.lower() for word in TIMEOUT_WORDS):
+            # Oxigraph: "SPARQL evaluation timeout"; Virtuoso past MaxQueryExecutionTime:
+            # "S1T00 Error SR171: Transaction timed out"
+            raise RemoteTimeoutError(f"the SPARQL engine stopped the query at its deadline: "
+                                     f"{response.text.strip()[:300]}")
         if response.status_code >= 300:
             raise RemoteStoreError(f"SPARQL engine answered {response.status_code}: {response.text[:500]}")
         check_complete(response, "query")
