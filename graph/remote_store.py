@@ -3,12 +3,16 @@ the Graph Store Protocol for loading.
 
 Everything the app writes goes into named graphs, and every read is scoped: a query is sent
 with the current version's graphs as `default-graph-uri` and `named-graph-uri`, so the engine's
-own default graph (and any older or half-written version) is never seen. Results are written
-by the engine in the negotiated format (`Accept`) and passed through.
+own default graph (and any older or half-written version) is never seen. The version's graphs
+have engine names of their own (`aliases`): graph IRIs in a request are renamed to them and
+results are mapped back. The engine answers in SPARQL JSON or N-Triples, which every engine
+writes alike, and pyoxigraph writes the negotiated format, so every engine gives the same bytes.
 
 Deadlines: each query carries `timeout` (milliseconds, read by engines that honour it) and the
 HTTP client gives up at the same deadline plus a small margin, so a stuck engine becomes a
-`RemoteTimeoutError`, never a hung request.
+`RemoteTimeoutError`, never a hung request; so does an answer the engine marks as partial
+(Virtuoso's `X-SQL-State: S1TAT`). An answer cut at a row cap (`X-SPARQL-MaxRows`) is a
+`RemoteTruncatedError`. Writes have their own deadline (`WRITE_TIMEOUT`).
 """
 
 from __future__ import annotations
