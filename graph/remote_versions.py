@@ -185,15 +185,20 @@ class RemoteVersions:
                     store.dump(str(path), RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
                     sent = writer.load_graph(remote, path, rename)
                     say(f"published <{graph}> as <{remote}> ({sent / 1e6:.1f} MB)")
+            self._cache_files(local)  # before the switch: app servers here find them at once
+            # the new pointer first, then the old one out: a reader between the two finds the
+            # old version or the new one, never none (a DELETE/INSERT with an OPTIONAL WHERE,
+            # one operation, inserts nothing on Virtuoso when the pointer graph is empty)
+            pointer, new = f"<{self.pointer_graph}>", nt.literal(local.id)
             writer.update(
-                f"DROP SILENT GRAPH <{self.pointer_graph}> ;\n"
-                f"INSERT DATA {{ GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> "
-                f"<{HG}currentVersion> {nt.literal(local.id)} }} }}"
+                f"INSERT DATA {{ GRAPH {pointer} {{ {pointer} <{HG}currentVersion> {new} }} }} ;\n"
+                f"DELETE {{ GRAPH {pointer} {{ {pointer} <{HG}currentVersion> ?old }} }} "
+                f"WHERE {{ GRAPH {pointer} {{ {pointer} <{HG}currentVersion> ?old "
+                f"FILTER(STR(?old) != {new}) }} }}"
             )
             with self._lock:
                 self._seen = (-1.0, None)
             say(f"switched the engine to version {local.id} ({time.monotonic() - started:.1f} s)")
-            self._cache_files(local)
             dropped = time.monotonic()
             self._drop_old_versions(writer, keep=local.id)
             say(f"dropped old versions ({time.monotonic() - dropped:.1f} s)")

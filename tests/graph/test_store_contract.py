@@ -144,6 +144,10 @@ def test_remote_switch_and_old_versions_dropped(switched: Settings) -> None:
     graphs = [n["g"].value for n in names]
     ids = {g.split("/version/")[1].split("/")[0] for g in graphs if "/version/" in g}
     assert first.id not in ids and info.id in ids and len(ids) <= 3
+    # the switch replaced the pointer's one triple (one DELETE/INSERT), never added a second
+    pointer = RemoteStore(pipeline.endpoints(remote_state), graphs=[versions.pointer_graph]).select(
+        f"SELECT ?id WHERE {{ GRAPH <{versions.pointer_graph}> {{ ?s ?p ?id }} }}")
+    assert [row["id"].value for row in pointer] == [info.id]
 
 
 def test_chunked_load_keeps_blank_nodes_together(remote_state: Settings, tmp_path: Path) -> None:
