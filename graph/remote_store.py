@@ -146,6 +146,8 @@ class RemoteStore:
     graphs: Sequence[str] = ()
     timeout: float = DEFAULT_TIMEOUT
     client: httpx.Client = field(default_factory=lambda: httpx.Client(http2=False))
+    client_margin: float = CLIENT_MARGIN
+    """Seconds the client waits for an answer beyond the deadline it gave the engine."""
     aliases: Mapping[str, str] = field(default_factory=dict)
     """Engine graph name -> the graph's public IRI. A version's graphs live on the engine
     under fresh names, and every mention of a graph IRI in its data was rewritten to the
@@ -217,7 +219,7 @@ class RemoteStore:
                 content=urlencode(form),
                 headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
                 auth=self.endpoints.query_auth or httpx.USE_CLIENT_DEFAULT,
-                timeout=deadline + CLIENT_MARGIN,
+                timeout=deadline + self.client_margin,
             )
         except httpx.TimeoutException as error:
             raise RemoteTimeoutError(f"the SPARQL engine did not answer within {deadline:g} s") from error
