@@ -7,6 +7,7 @@ HEALTHGRAPH_STORE* settings point at the engine: same requests, same expected an
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 
 import httpx
@@ -37,7 +38,9 @@ from tests.server import (
 for _module in (test_sparql_basic, test_resources, test_queries_api, test_dataset, test_graphql_http,
                 test_graphql_same_answers, test_graphql_collaboration, test_sparql_protocol,
                 test_http_cache, test_ui_pages, test_collaborate_pages, test_ontology_page):
-    globals().update({name: test for name, test in vars(_module).items() if name.startswith("test_")})
+    # the tests that drive the app through `client` (the others do not touch a backend)
+    globals().update({name: test for name, test in vars(_module).items()
+                      if name.startswith("test_") and "client" in inspect.signature(test).parameters})
 void_graph = test_dataset.void_graph
 
 
