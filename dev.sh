@@ -37,6 +37,8 @@ make_venv() {
 setup_test() {
   # the end-to-end tests drive Debian's Chromium through Playwright (never `playwright install`)
   apt_install chromium
+  # the remote-store tests start a throw-away Virtuoso (its own database directory, loopback ports)
+  apt_install virtuoso-opensource
   make_venv
   "$VENV/bin/pip" install -q -e '.[test]'
   # GraphQL-over-HTTP audit (tests/conformance): Node and the pinned graphql-http package

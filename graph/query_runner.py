@@ -42,6 +42,7 @@ class DeadlineStore(Protocol):
         bindings: Bindings | None = None,
         dataset: Dataset | None = None,
         timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> SerializedResult: ...
 
 
@@ -145,7 +146,7 @@ class QueryRunner:
         elif engine is not None:
             run = functools.partial(
                 engine.serialize, request.query, request.formats, bindings=request.bindings,
-                dataset=request.dataset, timeout=timeout,
+                dataset=request.dataset, timeout=timeout, base_iri=request.base_iri,
             )
             result = await asyncio.to_thread(run)
             self.answers["engine"] += 1

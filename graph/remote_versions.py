@@ -3,11 +3,14 @@
 A version is built and checked locally first (bulk load, inference, SHACL, statistics, text
 index: the same `VersionedStore.build`), then published:
 
-1. every named graph of the local version is written with a Graph Store PUT into a fresh
-   graph `{base}version/{id}/graph/{name}` (the version id makes the names new, so nothing a
-   reader can see is touched);
-2. the version's description (statistics, sources, graph list) goes into
-   `{base}version/{id}/info`;
+1. the version's description (statistics, sources, graph list, dumps) goes into
+   `{base}version/{id}/info` first, so a publish that fails half-way leaves graphs the next
+   publish finds and drops;
+2. every named graph of the local version is written into a fresh graph
+   `{base}version/{id}/graph/{name}` (the version id makes the names new, so nothing a
+   reader can see is touched), as Graph Store POSTs of N-Triples of a few MB each, through
+   the engine's bulk path where it has one (Oxigraph's `no_transaction`); every mention of a
+   graph IRI in the data (the PROV metadata) is renamed to the engine graph on the way;
 3. one small SPARQL Update replaces the pointer graph `{base}graph/current`, which holds
    `<{base}graph/current> hg:currentVersion "{id}"`: readers switch on their next request;
 4. the graphs of versions older than the last `KEEP_VERSIONS` are dropped.
@@ -20,18 +23,20 @@ nothing.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 from healthgraph.graph import ntriples as nt
+from healthgraph.graph.dumps import Dump
 from healthgraph.graph.namespaces import HG
 from healthgraph.graph.remote_store import DEFAULT_TIMEOUT, Endpoints, RemoteStore
-from healthgraph.graph.streams import file_blocks
 from healthgraph.graph.versions import KEEP_VERSIONS, NoCurrentVersionError, VersionInfo
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store
 
@@ -44,6 +49,18 @@ def _text(term: object) -> str:
     if isinstance(term, NamedNode | Literal):
         return term.value
     raise TypeError(f"expected an IRI or a literal, got {term!r}")
+
+
+def graph_renamer(names: dict[str, str]) -> Callable[[bytes], bytes]:
+    """Every mention of a graph IRI in N-Triples -> the graph's engine name (the PROV
+    metadata about a graph must name the graph as the engine knows it)."""
+    pattern = re.compile(b"<(" + b"|".join(re.escape(n.encode()) for n in names) + b")>")
+    renamed = {f"<{old}>".encode(): f"<{new}>".encode() for old, new in names.items()}
+
+    def rename(body: bytes) -> bytes:
+        return pattern.sub(lambda m: renamed[m[0]], body) if names else body
+
+    return rename
 
 
 class RemoteVersions:
@@ -76,6 +93,13 @@ class RemoteVersions:
         local = graph[len(self.base_iri):] if graph.startswith(self.base_iri) else graph
         return f"{self.version_iri(version_id)}/{local}" if local != graph else (
             f"{self.version_iri(version_id)}/graph/external?iri={graph}")
+
+    def public_name(self, version_id: str, engine_name: str) -> str:
+        """The inverse of `graph_name`."""
+        root = f"{self.version_iri(version_id)}/"
+        local = engine_name[len(root):]
+        return local[len("graph/external?iri="):] if local.startswith("graph/external?iri=") else (
+            f"{self.base_iri}{local}")
 
     # -- reading ------------------------------------------------------------------------
 
@@ -122,68 +146,91 @@ class RemoteVersions:
             statistics=meta.get("statistics", {}),
             sources=meta.get("sources", []),
             graphs=tuple(meta.get("graphs", [])),
+            dumps=[Dump.from_json(dump) for dump in meta.get("dumps", [])],
         )
 
     def open(self, version: VersionInfo) -> RemoteStore:
-        return RemoteStore(self.endpoints, graphs=list(version.graphs), timeout=self.timeout)
+        aliases = {graph: self.public_name(version.id, graph) for graph in version.graphs}
+        return RemoteStore(self.endpoints, graphs=list(version.graphs), timeout=self.timeout,
+                           aliases=aliases)
 
     # -- writing ------------------------------------------------------------------------
 
     def publish(self, local: VersionInfo, progress: Any = None) -> VersionInfo:
         """Copy a locally built version into fresh named graphs, then switch the pointer."""
+        say = progress or (lambda _message: None)
         writer = RemoteStore(self.endpoints, timeout=self.timeout)
         store = Store.read_only(str(local.store_path))
-        graphs: list[str] = []
+        started = time.monotonic()
         try:
-            for graph in sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode)):
-                remote = self.graph_name(local.id, graph)
-                with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
-                    store.dump(spool.name, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
-                    writer.put_graph(remote, file_blocks(Path(spool.name)),
-                                     RdfFormat.N_TRIPLES.media_type)
-                graphs.append(remote)
-                if progress:
-                    progress(f"published <{graph}> as <{remote}>")
+            local_graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
+            names = {graph: self.graph_name(local.id, graph) for graph in local_graphs}
+            graphs = list(names.values())
             info = {
                 "built_at": local.built_at.isoformat(),
                 "statistics": local.statistics,
                 "sources": local.sources,
                 "graphs": graphs,
+                "dumps": [dump.as_json() for dump in local.dumps],
             }
             info_graph = f"{self.version_iri(local.id)}/info"
             text = nt.triple(self.version_iri(local.id), f"{HG}versionInfo", nt.literal(json.dumps(info)))
-            writer.put_graph(info_graph, [text.encode()], RdfFormat.N_TRIPLES.media_type)
+            writer.put_graph(info_graph, text.encode(), RdfFormat.N_TRIPLES.media_type)
+            # the same version published again (or a failed publish of it) starts from nothing
+            writer.update(" ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in graphs))
+            rename = graph_renamer(names)
+            with tempfile.TemporaryDirectory(prefix="healthgraph-publish-") as spool:
+                for graph, remote in names.items():
+                    path = Path(spool) / "graph.nt"
+                    store.dump(str(path), RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+                    sent = writer.load_graph(remote, path, rename)
+                    say(f"published <{graph}> as <{remote}> ({sent / 1e6:.1f} MB)")
+            self._cache_files(local)  # before the switch: app servers here find them at once
+            # the new pointer first, then the old one out: a reader between the two finds the
+            # old version or the new one, never none (a DELETE/INSERT with an OPTIONAL WHERE,
+            # one operation, inserts nothing on Virtuoso when the pointer graph is empty)
+            pointer, new = f"<{self.pointer_graph}>", nt.literal(local.id)
             writer.update(
-                f"DROP SILENT GRAPH <{self.pointer_graph}> ;\n"
-                f"INSERT DATA {{ GRAPH <{self.pointer_graph}> {{ <{self.pointer_graph}> "
-                f"<{HG}currentVersion> {nt.literal(local.id)} }} }}"
+                f"INSERT DATA {{ GRAPH {pointer} {{ {pointer} <{HG}currentVersion> {new} }} }} ;\n"
+                f"DELETE {{ GRAPH {pointer} {{ {pointer} <{HG}currentVersion> ?old }} }} "
+                f"WHERE {{ GRAPH {pointer} {{ {pointer} <{HG}currentVersion> ?old "
+                f"FILTER(STR(?old) != {new}) }} }}"
             )
             with self._lock:
                 self._seen = (-1.0, None)
-            if local.text_index_path.exists():
-                cached = self.cache_dir / local.id
-                cached.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(local.text_index_path, cached / local.text_index_path.name)
+            say(f"switched the engine to version {local.id} ({time.monotonic() - started:.1f} s)")
+            dropped = time.monotonic()
             self._drop_old_versions(writer, keep=local.id)
+            say(f"dropped old versions ({time.monotonic() - dropped:.1f} s)")
         finally:
             del store
             writer.close()
         return self.current()
 
+    def _cache_files(self, local: VersionInfo) -> None:
+        """The files beside a version (text index, dumps, duplicates report, ...) are served
+        from a local copy: every app server on this machine finds them there."""
+        cached = self.cache_dir / local.id
+        cached.mkdir(parents=True, exist_ok=True)
+        for item in local.path.iterdir():
+            if item == local.store_path:
+                continue
+            if item.is_dir():
+                shutil.copytree(item, cached / item.name, dirs_exist_ok=True)
+            else:
+                shutil.copyfile(item, cached / item.name)
+
     def _drop_old_versions(self, writer: RemoteStore, keep: str) -> None:
+        """Drop every graph of the versions older than the last KEEP_VERSIONS (found through
+        their descriptions: `GRAPH ?g {}` lists nothing on some engines)."""
         prefix = f"{self.base_iri}version/"
-        response = writer.client.post(
-            self.endpoints.query_url,
-            data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
-            headers={"Accept": "application/sparql-results+json"},
-            auth=self.endpoints.query_auth or None,  # type: ignore[arg-type]
-            timeout=self.timeout,
-        )
-        response.raise_for_status()
-        names = [b["g"]["value"] for b in response.json()["results"]["bindings"]]
-        versions = sorted({n[len(prefix):].split("/", 1)[0] for n in names if n.startswith(prefix)})
-        old = [v for v in versions[:-KEEP_VERSIONS] if v != keep]
-        drops = [f"DROP SILENT GRAPH <{n}>" for n in names
-                 if n.startswith(prefix) and n[len(prefix):].split("/", 1)[0] in old]
+        rows = writer.select(f"SELECT ?v ?info WHERE {{ GRAPH ?g {{ ?v <{HG}versionInfo> ?info }} }}")
+        described = {_text(row["v"])[len(prefix):]: _text(row["info"]) for row in rows
+                     if _text(row["v"]).startswith(prefix)}
+        old = [v for v in sorted(described)[:-KEEP_VERSIONS] if v != keep]
+        drops: list[str] = []
+        for version_id in old:
+            listed = json.loads(described[version_id]).get("graphs", [])
+            drops += [f"DROP SILENT GRAPH <{name}>" for name in [*listed, f"{prefix}{version_id}/info"]]
         if drops:
             writer.update(" ;\n".join(drops))

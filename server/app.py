@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from healthgraph.graph.boards import UnknownBoardError
 from healthgraph.graph.current import CurrentVersion, VersionSource
 from healthgraph.graph.executor import QueryExecutor
-from healthgraph.graph.remote_store import RemoteStoreError, RemoteTimeoutError
+from healthgraph.graph.remote_store import RemoteStoreError, RemoteTimeoutError, RemoteTruncatedError
 from healthgraph.graph.search import FilterError
 from healthgraph.graph.similarity import UnknownPartnershipError
 from healthgraph.graph.versions import NoCurrentVersionError
@@ -109,9 +109,11 @@ async def no_version(request: Request, exc: Exception) -> Response:
 
 async def remote_error(request: Request, exc: Exception) -> Response:
     timeout = isinstance(exc, RemoteTimeoutError)
-    status = 503 if timeout else 502
+    truncated = isinstance(exc, RemoteTruncatedError)
+    status = 503 if timeout else 500 if truncated else 502
+    reason = {503: "Service Unavailable", 500: "Internal Server Error", 502: "Bad Gateway"}[status]
     return JSONResponse(
-        {"status": status, "error": "Service Unavailable" if timeout else "Bad Gateway",
+        {"status": status, "error": reason,
          "message": str(exc)},
         status_code=status, headers={"Cache-Control": "no-store"},
     )

@@ -9,15 +9,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 from healthgraph.graph import duplicates
 from healthgraph.graph.iris import IriMinter
-from healthgraph.graph.remote_store import Endpoints
+from healthgraph.graph.remote_store import Endpoints, auth_for
 from healthgraph.graph.remote_versions import RemoteVersions
 from healthgraph.graph.sources import Source
 from healthgraph.graph.versions import BuildOptions, Progress, VersionedStore, VersionInfo
 from healthgraph.loaders.csv_map import CsvDataset
 from healthgraph.loaders.rdf_files import FORMATS, rdf_file_source
-from healthgraph.server.settings import Settings
+from healthgraph.server.settings import Settings, SettingsError
 
 ONTOLOGY_FILES_NOT_LOADED = frozenset({"shapes.ttl", "context.jsonld"})
 
@@ -55,9 +56,44 @@ def versioned_store(settings: Settings) -> VersionedStore:
     return VersionedStore(settings.state_dir)
 
 
+def endpoints(settings: Settings) -> Endpoints:
+    """The engine's query, update and Graph Store URLs with their auth: each URL defaults to
+    the layout of HEALTHGRAPH_STORE_ENGINE under HEALTHGRAPH_STORE (Oxigraph: /query, /update,
+    /store and its bulk-loading Graph Store writes; Virtuoso: /sparql, /sparql-auth,
+    /sparql-graph-crud-auth; another engine: every URL given)."""
+    match settings.store_engine:
+        case "oxigraph":
+            default: Endpoints | None = Endpoints.oxigraph(settings.store)
+        case "virtuoso":
+            default = Endpoints.virtuoso(settings.store)
+        case _:
+            default = None
+
+    def url(given: str | None, fallback: str, name: str) -> str:
+        if given:
+            return given
+        if default is None:
+            raise SettingsError(f"HEALTHGRAPH_STORE_ENGINE={settings.store_engine} needs "
+                                f"HEALTHGRAPH_STORE_{name}_URL")
+        return fallback
+
+    def auth(scheme: str) -> httpx.Auth | None:
+        return auth_for(scheme, settings.store_user, settings.store_password)
+
+    return Endpoints(
+        url(settings.store_query_url, default.query_url if default else "", "QUERY"),
+        url(settings.store_update_url, default.update_url if default else "", "UPDATE"),
+        url(settings.store_graph_url, default.store_url if default else "", "GRAPH"),
+        query_auth=auth(settings.store_query_auth),
+        update_auth=auth(settings.store_update_auth),
+        store_auth=auth(settings.store_graph_auth),
+        bulk_load_params=default.bulk_load_params if default else (),
+    )
+
+
 def remote_versions(settings: Settings) -> RemoteVersions:
     return RemoteVersions(
-        Endpoints.oxigraph(settings.store), settings.base_iri, settings.state_dir / "remote",
+        endpoints(settings), settings.base_iri, settings.state_dir / "remote",
         timeout=settings.max_query_timeout,
     )
 

@@ -76,10 +76,38 @@ class Settings:
     """HEALTHGRAPH_SERVICE_ALLOW_LIST: space-separated IRIs that SERVICE and LOAD may reach;
     anything else is refused (400), since the engine would fetch it from the server."""
     store: str = "embedded"
-    """HEALTHGRAPH_STORE: "embedded" (pyoxigraph in the state directory) or the http(s) URL of an
-    Oxigraph server (its /query, /update and /store endpoints), e.g. http://127.0.0.1:7878/.
+    """HEALTHGRAPH_STORE: "embedded" (pyoxigraph in the state directory) or the http(s) root URL of
+    a SPARQL engine, e.g. http://127.0.0.1:7878/ (an Oxigraph server: its /query, /update and
+    /store endpoints; other engines set HEALTHGRAPH_STORE_*_URL).
     Builds still run locally in HEALTHGRAPH_STATE_DIR, then are published to the engine
-    (`healthgraph load`); `serve` over a remote engine is not wired to the query executor yet."""
+    (`healthgraph load`); the app serves from the engine (see HEALTHGRAPH_STORE_* below)."""
+    store_engine: str = "oxigraph"
+    """HEALTHGRAPH_STORE_ENGINE: the engine behind HEALTHGRAPH_STORE, which sets the default
+    endpoint URLs under it and the loading path: `oxigraph` (/query, /update, /store; loads
+    through its bulk loader), `virtuoso` (/sparql, /sparql-auth, /sparql-graph-crud-auth) or
+    `other` (Fuseki, GraphDB, ...: set the three HEALTHGRAPH_STORE_*_URL)."""
+    store_query_url: str | None = None
+    """HEALTHGRAPH_STORE_QUERY_URL: the engine's SPARQL query endpoint, when it is not
+    {HEALTHGRAPH_STORE}query (Virtuoso: .../sparql; Fuseki: .../{dataset}/query; GraphDB:
+    .../repositories/{id})."""
+    store_update_url: str | None = None
+    """HEALTHGRAPH_STORE_UPDATE_URL: its SPARQL update endpoint (default {HEALTHGRAPH_STORE}update;
+    Virtuoso: .../sparql-auth; GraphDB: .../repositories/{id}/statements)."""
+    store_graph_url: str | None = None
+    """HEALTHGRAPH_STORE_GRAPH_URL: its Graph Store Protocol endpoint (default
+    {HEALTHGRAPH_STORE}store; Virtuoso: .../sparql-graph-crud-auth; Fuseki: .../{dataset}/data;
+    GraphDB: .../repositories/{id}/rdf-graphs/service)."""
+    store_query_auth: str = "none"
+    """HEALTHGRAPH_STORE_QUERY_AUTH: none, basic or digest, for queries."""
+    store_update_auth: str = "none"
+    """HEALTHGRAPH_STORE_UPDATE_AUTH: none, basic or digest, for updates (Virtuoso: digest)."""
+    store_graph_auth: str = "none"
+    """HEALTHGRAPH_STORE_GRAPH_AUTH: none, basic or digest, for Graph Store writes and reads
+    (Virtuoso: digest)."""
+    store_user: str | None = None
+    """HEALTHGRAPH_STORE_USER: the user of basic/digest auth (Virtuoso: one with SPARQL_UPDATE)."""
+    store_password: str | None = None
+    """HEALTHGRAPH_STORE_PASSWORD: its password."""
     client_requests_per_second: float = 50.0
     """HEALTHGRAPH_CLIENT_REQUESTS_PER_SECOND: average requests a second one client (address)
     may make; over it, 429 with Retry-After. 0: no request budget."""
@@ -106,6 +134,19 @@ class Settings:
                                 f"{self.base_iri!r}")
         if self.store != "embedded" and not self.store.startswith(("http://", "https://")):
             raise SettingsError(f"HEALTHGRAPH_STORE must be 'embedded' or an http(s) URL: {self.store!r}")
+        if self.store_engine not in ("oxigraph", "virtuoso", "other"):
+            raise SettingsError(f"HEALTHGRAPH_STORE_ENGINE must be oxigraph, virtuoso or other: "
+                                f"{self.store_engine!r}")
+        if self.store_engine == "other" and self.remote and not (
+                self.store_query_url and self.store_update_url and self.store_graph_url):
+            raise SettingsError("HEALTHGRAPH_STORE_ENGINE=other needs HEALTHGRAPH_STORE_QUERY_URL, "
+                                "HEALTHGRAPH_STORE_UPDATE_URL and HEALTHGRAPH_STORE_GRAPH_URL")
+        for scheme in (self.store_query_auth, self.store_update_auth, self.store_graph_auth):
+            if scheme.lower() not in ("none", "basic", "digest"):
+                raise SettingsError(f"HEALTHGRAPH_STORE_*_AUTH must be none, basic or digest: {scheme!r}")
+            if scheme.lower() != "none" and (self.store_user is None or self.store_password is None):
+                raise SettingsError("basic/digest auth needs HEALTHGRAPH_STORE_USER and "
+                                    "HEALTHGRAPH_STORE_PASSWORD")
         if self.query_timeout <= 0 or self.max_query_timeout < self.query_timeout:
             raise SettingsError("need 0 < HEALTHGRAPH_QUERY_TIMEOUT <= HEALTHGRAPH_MAX_QUERY_TIMEOUT")
         if self.query_workers < 2:

@@ -19,6 +19,9 @@ from healthgraph.server.settings import Settings
 from starlette.testclient import TestClient
 
 from tests.live_server import free_port
+from tests.virtuoso_server import WRITER as VIRTUOSO_WRITER
+from tests.virtuoso_server import VirtuosoServer, VirtuosoUnavailableError
+from tests.virtuoso_server import start as start_virtuoso
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -110,13 +113,56 @@ def remote_settings(
     return remote
 
 
-@pytest.fixture(params=["embedded", "remote"])
-def any_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
-    """The app's settings on each backend in turn."""
-    if request.param == "embedded":
-        return settings
-    remote: Settings = request.getfixturevalue("remote_settings")
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A throw-away Virtuoso on 127.0.0.1 (its own database directory, a Digest writer user),
+    one per test session."""
+    try:
+        server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    except VirtuosoUnavailableError as error:
+        pytest.fail(str(error))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def virtuoso_settings_for(server: VirtuosoServer, state_dir: Path) -> Settings:
+    """Settings of an app over `server`: Virtuoso's endpoint layout, Digest auth for writes."""
+    user, password = VIRTUOSO_WRITER
+    return Settings(
+        state_dir=state_dir, store=server.root, store_engine="virtuoso",
+        store_update_auth="digest", store_graph_auth="digest",
+        store_user=user, store_password=password,
+    )
+
+
+@pytest.fixture(scope="session")
+def virtuoso_settings(
+    settings: Settings, virtuoso_server: VirtuosoServer, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    """Settings of an app over Virtuoso, holding the session's built version."""
+    remote = virtuoso_settings_for(virtuoso_server, tmp_path_factory.mktemp("virtuoso-state"))
+    shutil.copytree(settings.state_dir, remote.state_dir, dirs_exist_ok=True)
+    pipeline.remote_versions(remote).publish(VersionedStore(remote.state_dir).current())
     return remote
+
+
+BACKENDS = ["embedded", "oxigraph", "virtuoso"]
+"""The backends every store-contract and endpoint test runs on."""
+
+
+def backend_settings(request: pytest.FixtureRequest, backend: str) -> Settings:
+    fixture = {"embedded": "settings", "oxigraph": "remote_settings",
+               "virtuoso": "virtuoso_settings"}[backend]
+    chosen: Settings = request.getfixturevalue(fixture)
+    return chosen
+
+
+@pytest.fixture(params=BACKENDS)
+def any_settings(request: pytest.FixtureRequest) -> Settings:
+    """The app's settings on each backend in turn."""
+    return backend_settings(request, request.param)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["healthgraph.graph.sparql_tokens", "healthgraph.graph.sparql_checks",
-           "healthgraph.graph.result_cache"]
+           "healthgraph.graph.result_cache", "healthgraph.graph.sparql_values",
+           "healthgraph.graph.ntriples_chunks"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -64,6 +64,15 @@ def test_named_graph_uri_limits_graph_patterns(client: TestClient) -> None:
     assert [row["g"]["value"] for row in rows] == [graph]
 
 
+def test_graph_iri_in_the_query_names_that_graph(client: TestClient) -> None:
+    graph = "https://w3id.org/healthgraph/graph/countries"
+    full = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    prefixed = ("PREFIX g: <https://w3id.org/healthgraph/graph/> "
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH g:countries { ?s ?p ?o } }")
+    counts = {int(_get(client, q).json()["results"]["bindings"][0]["n"]["value"]) for q in (full, prefixed)}
+    assert len(counts) == 1 and counts.pop() > 50
+
+
 def test_head_query_has_headers_and_no_body(client: TestClient) -> None:
     full = _get(client, SELECT)
     head = client.head("/sparql", params={"query": SELECT})
