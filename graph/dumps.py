@@ -3,7 +3,7 @@
 Three files under `versions/<id>/dumps/`:
 
 - `healthgraph.nq.gz`  every quad, named graphs and all (N-Quads, gzip);
-- `healthgraph.ttl`    the union of all graphs, each triple once (Turtle);
+- `healthgraph.ttl`    the union of all graphs (Turtle: one part per graph, concatenated);
 - `healthgraph.jsonld` every quad, named graphs as `@graph` objects (JSON-LD, expanded).
 
 Each file's size and SHA-256 go into `version.json`, from where the DCAT description and the
@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Final, cast
+from typing import Any, Final
 
-from healthgraph.graph.store import triples
-from pyoxigraph import RdfFormat, Store
+from healthgraph.graph.namespaces import PREFIXES
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Store
 
 DUMPS_DIR: Final = "dumps"
-UNION_TRIPLES: Final = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
 @dataclass(frozen=True)
@@ -74,18 +76,68 @@ def _describe(path: Path, kind: Dump) -> Dump:
                 digest.hexdigest())
 
 
+GZIP_LEVEL: Final = 1
+"""zlib level 1: at 10k partnerships 4x faster than level 6 for a file a third larger."""
+_BLOCK: Final = 1 << 20
+
+
+def _gzip_nquads(store: Store, target: Path, scratch: Path) -> None:
+    """Every quad as gzipped N-Quads: the engine writes plain N-Quads to a file (given a path
+    it runs without the GIL; it syncs the file, so a pipe cannot take its place), which is
+    then compressed in blocks (zlib releases the GIL as well)."""
+    plain = scratch / "all.nq"
+    store.dump(plain, RdfFormat.N_QUADS)
+    with plain.open("rb") as source, gzip.open(target, "wb", compresslevel=GZIP_LEVEL) as sink:
+        shutil.copyfileobj(source, sink, _BLOCK)
+    plain.unlink()
+
+
+def _graphs(store: Store) -> list[NamedNode | BlankNode | DefaultGraph]:
+    graphs: list[NamedNode | BlankNode | DefaultGraph] = sorted(
+        store.named_graphs(), key=lambda graph: graph.value)
+    if next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None:
+        graphs.insert(0, DefaultGraph())
+    return graphs
+
+
+def _union_turtle(store: Store, target: Path, scratch: Path) -> None:
+    """The union of all graphs as one Turtle document: each graph dumped by the engine (no
+    GIL, no query), the parts concatenated. Turtle allows `@prefix` again further down; a
+    triple held by two graphs appears twice and is one triple when read (a graph is a set);
+    a blank node keeps its label across the parts, so it stays one node, as in the union."""
+    parts = []
+    for number, graph in enumerate(_graphs(store)):
+        part = scratch / f"part-{number}.ttl"
+        store.dump(part, RdfFormat.TURTLE, from_graph=graph, prefixes=PREFIXES)
+        parts.append(part)
+    with target.open("wb") as sink:
+        for part in parts:
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, sink, _BLOCK)
+            part.unlink()
+
+
 def write_dumps(store: Store, version_dir: Path) -> list[Dump]:
-    """Write every dump of `store` into `version_dir/dumps` and describe them."""
+    """Write every dump of `store` into `version_dir/dumps` and describe them.
+
+    The three files are written at once, from three threads: the engine serialises without
+    the GIL, so they share the cores instead of taking turns."""
     directory = version_dir / DUMPS_DIR
     directory.mkdir(parents=True, exist_ok=True)
-    with gzip.open(directory / NQUADS_GZ.file, "wb", compresslevel=6) as handle:
-        store.dump(cast(IO[bytes], handle), RdfFormat.N_QUADS)
-    union = triples(store.query(UNION_TRIPLES, use_default_graph_as_union=True))
-    with (directory / TURTLE.file).open("wb") as handle:
-        union.serialize(handle, RdfFormat.TURTLE)
-    with (directory / JSON_LD.file).open("wb") as handle:
-        store.dump(handle, RdfFormat.JSON_LD)
-    return [_describe(directory / kind.file, kind) for kind in KINDS]
+    scratch = Path(tempfile.mkdtemp(prefix=".parts-", dir=directory))
+    try:
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="dump") as pool:
+            jobs = [
+                pool.submit(_gzip_nquads, store, directory / NQUADS_GZ.file, scratch),
+                pool.submit(_union_turtle, store, directory / TURTLE.file, scratch),
+                pool.submit(store.dump, directory / JSON_LD.file, RdfFormat.JSON_LD),
+            ]
+            for job in jobs:
+                job.result()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    with ThreadPoolExecutor(max_workers=len(KINDS)) as pool:  # hashlib releases the GIL
+        return list(pool.map(lambda kind: _describe(directory / kind.file, kind), KINDS))
 
 
 def dump_path(version_dir: Path, file: str) -> Path:

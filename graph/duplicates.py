@@ -28,12 +28,13 @@ to 1.1: a pair can carry more evidence than it needs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -68,9 +69,10 @@ class _Item:
     countries: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
 
-    @property
-    def tokens(self) -> set[str]:
-        return name_tokens(self.label)
+    @functools.cached_property
+    def tokens(self) -> frozenset[str]:
+        """The name's content words, computed once (every candidate pair reads them)."""
+        return frozenset(name_tokens(self.label))
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def name_tokens(name: str) -> set[str]:
 
 
 def token_set_similarity(
-    a: set[str], b: set[str], weights: Mapping[str, float] | None = None
+    a: Set[str], b: Set[str], weights: Mapping[str, float] | None = None
 ) -> float:
     """Weight of the shared words over the weight of the shorter name (1.0 when one name
     contains the other); every word weighs 1 unless `weights` says otherwise.
@@ -129,7 +131,7 @@ def token_set_similarity(
     if not a or not b:
         return 0.0
 
-    def weight(words: set[str]) -> float:
+    def weight(words: Set[str]) -> float:
         return sum(weights.get(w, 1.0) for w in words) if weights else float(len(words))
 
     return weight(a & b) / min(weight(a), weight(b))
@@ -230,25 +232,43 @@ def _years_meet(a: _Item, b: _Item) -> bool:
     return a.end is not None and b.end is not None and a.start <= b_end and b.start <= a_end
 
 
+def _name_similarity(a: _Item, b: _Item, idf: Mapping[str, float],
+                     name_weight: Mapping[str, float] | None) -> float:
+    """`token_set_similarity` of the two names, with each name's own weight read from
+    `name_weight` (computed once per item) instead of summed again for every pair."""
+    if name_weight is None:
+        return token_set_similarity(a.tokens, b.tokens, idf)
+    if not a.tokens or not b.tokens:
+        return 0.0
+    shared = a.tokens & b.tokens
+    if not shared:
+        return 0.0
+    return sum(idf.get(w, 1.0) for w in shared) / min(name_weight[a.iri], name_weight[b.iri])
+
+
 def _compare(
-    a: _Item, b: _Item, idf: Mapping[str, float], source_uses: Mapping[str, int]
+    a: _Item, b: _Item, idf: Mapping[str, float], source_uses: Mapping[str, int],
+    name_weight: Mapping[str, float] | None = None,
 ) -> tuple[float, list[str]]:
     score, evidence = 0.0, []
-    names = token_set_similarity(a.tokens, b.tokens, idf)
+    names = _name_similarity(a, b, idf, name_weight)
     if names >= 0.4:
         score += 0.30 * names
         shared = ", ".join(sorted(a.tokens & b.tokens))
         evidence.append(f"close names ({names:.0%} of words shared: {shared})")
-    places = sorted(a.places & b.places)
+    places = a.places & b.places
     if places:
         score += 0.20
-        evidence.append("same places: " + ", ".join(places))
-    if a.members and b.members and a.members & b.members:
-        jaccard = len(a.members & b.members) / len(a.members | b.members)
+        evidence.append("same places: " + ", ".join(sorted(places)))
+    members = a.members & b.members
+    if members:
+        jaccard = len(members) / len(a.members | b.members)
         score += 0.20 * jaccard
-        labels = sorted(a.member_labels[m] for m in a.members & b.members)
+        labels = sorted(a.member_labels[m] for m in members)
         evidence.append(f"same members ({jaccard:.0%}): " + ", ".join(labels))
-    sources = sorted(s for s in a.sources & b.sources if source_uses[s] <= MAX_SOURCE_USES)
+    shared_sources = a.sources & b.sources
+    sources = sorted(s for s in shared_sources if source_uses[s] <= MAX_SOURCE_USES) \
+        if shared_sources else []
     if sources:
         score += 0.15
         evidence.append("same source page: " + ", ".join(sources))
@@ -269,12 +289,13 @@ def find_duplicates(store: Store, threshold: float = THRESHOLD) -> list[Duplicat
     items = _items(store)
     idf = _idf(items.values())
     source_uses = Counter(source for item in items.values() for source in item.sources)
+    name_weight = {iri: sum(idf.get(w, 1.0) for w in item.tokens) for iri, item in items.items()}
     found = []
     for a_iri, b_iri in _candidates(items):
         a, b = items[a_iri], items[b_iri]
         if a.kind != b.kind:
             a, b = (a, b) if a.kind == "partnership" else (b, a)
-        score, evidence = _compare(a, b, idf, source_uses)
+        score, evidence = _compare(a, b, idf, source_uses, name_weight)
         if score >= threshold:
             found.append(Duplicate(a.kind, a.key, a.label, a.iri, b.key, b.label, b.iri, b.kind,
                                    score, tuple(evidence)))

@@ -204,8 +204,9 @@ def _superclasses(store: Store) -> dict[str, set[str]]:
 def _run_compiled(store: Store, check: CompiledCheck) -> Iterator[Violation]:
     for row in solutions(store.query(check.query, use_default_graph_as_union=True)):
         focus = row["this"]
+        path, message, severity = check.report(row["p"].value if check.by_path else None)
         yield Violation(focus_node=str(focus.value) if not isinstance(focus, BlankNode) else str(focus),
-                        path=check.path, message=check.message, severity=check.severity)
+                        path=path, message=message, severity=severity)
 
 
 def check_shapes(store: Store, shapes: Path) -> list[Violation]:
