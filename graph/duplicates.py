@@ -29,7 +29,6 @@ to 1.1: a pair can carry more evidence than it needs.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import math
 import re
@@ -205,22 +204,32 @@ def _items(store: Store) -> dict[str, _Item]:
     return items
 
 
-def _candidates(items: dict[str, _Item]) -> set[tuple[str, str]]:
+def _block_keys(item: _Item) -> Iterator[tuple[str, str]]:
+    for place in item.places:
+        yield ("place", place)
+    for member in item.members:
+        yield ("member", member)
+    for source in item.sources:
+        yield ("source", source)
+    for token in item.tokens:
+        yield ("token", token)
+
+
+def _candidates(items: dict[str, _Item]) -> Iterator[tuple[str, str]]:
+    """Each pair of items sharing a block (of at most `MAX_BLOCK`) once, as (lower IRI,
+    higher IRI). Streamed item by item: the pairs (about 30 per item) are never all held."""
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for iri, item in items.items():
-        for place in item.places:
-            blocks[("place", place)].append(iri)
-        for member in item.members:
-            blocks[("member", member)].append(iri)
-        for source in item.sources:
-            blocks[("source", source)].append(iri)
-        for token in item.tokens:
-            blocks[("token", token)].append(iri)
-    pairs: set[tuple[str, str]] = set()
-    for members in blocks.values():
-        if 1 < len(members) <= MAX_BLOCK:
-            pairs.update(itertools.combinations(sorted(members), 2))
-    return pairs
+        for key in _block_keys(item):
+            blocks[key].append(iri)
+    for iri in sorted(items):
+        partners: set[str] = set()
+        for key in _block_keys(items[iri]):
+            members = blocks[key]
+            if 1 < len(members) <= MAX_BLOCK:
+                partners.update(other for other in members if other > iri)
+        for other in sorted(partners):
+            yield iri, other
 
 
 def _years_meet(a: _Item, b: _Item) -> bool:

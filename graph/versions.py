@@ -263,13 +263,14 @@ class VersionedStore:
             require_conformance(store, options.shapes)
             progress("data conforms to the SHACL shapes")
         statistics = compute_statistics(store, options.base_iri)
+        progress("computed statistics")
         duplicates = write_duplicates_report(EmbeddedStore(store), building)
         progress(f"{len(duplicates)} probable duplicates reported")
-        progress("computed statistics")
         entries = build_text_index(building / TEXT_INDEX_FILE, text_entries(store))
         progress(f"built the text index ({entries} labelled resources)")
         if options.optimize:
             store.optimize()
+            progress("optimized the store")
         dumps = write_dumps(store, building) if options.dumps else []
         if dumps:
             progress(f"wrote {len(dumps)} dumps")
