@@ -110,6 +110,21 @@ def _value_filter(shapes: rdflib.Graph, ps: rdflib.term.Node, predicate: rdflib.
     return None
 
 
+def _class_pattern(shapes: rdflib.Graph, predicate: rdflib.term.Node,
+                   value: rdflib.term.Node) -> str | None:
+    """For `sh:class` (or an `sh:or` of `sh:class` alternatives): the pattern a conforming
+    ?value matches, checked with MINUS (a hash of the class's instances, built once) rather
+    than a NOT EXISTS lookup per value; None for every other constraint."""
+    if predicate == _SH["class"]:
+        return f"?value a {_term(value)}"
+    if predicate == _SH["or"]:
+        alternatives = [dict(shapes.predicate_objects(item)) for item in _list(shapes, value)]
+        if alternatives and all(set(a) == {_SH["class"]} for a in alternatives):
+            classes = " ".join(_term(a[_SH["class"]]) for a in alternatives)
+            return f"VALUES ?allowed {{ {classes} }} ?value a ?allowed"
+    return None
+
+
 def _compilable(shapes: rdflib.Graph, ps: rdflib.term.Node) -> bool:
     # only shapes used nowhere else than as a property of targeted node shapes: removing
     # their constraints must not change a nested check
@@ -244,6 +259,10 @@ def _property_checks(shapes: rdflib.Graph, ps: rdflib.term.Node, base: str) -> I
         elif predicate == _SH.lessThanOrEquals:
             query = (f"SELECT DISTINCT ?this WHERE {{ {base} ?this {p} ?value ; {_term(value)} ?other . "
                      f"FILTER(!(?value <= ?other)) }}")
+        elif (pattern := _class_pattern(shapes, predicate, value)) is not None:
+            # the same path, message and severity as the shape's other value constraints,
+            # so reporting its violations separately reports the same (focus, path, message)
+            query = f"SELECT DISTINCT ?this WHERE {{ {base} ?this {p} ?value . MINUS {{ {pattern} }} }}"
         else:
             condition = _value_filter(shapes, ps, predicate, value)
             if condition is not None:
