@@ -16,7 +16,7 @@ import gzip
 import hashlib
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -93,8 +93,7 @@ def _gzip_nquads(store: Store, target: Path, scratch: Path) -> None:
 
 
 def _graphs(store: Store) -> list[NamedNode | BlankNode | DefaultGraph]:
-    graphs: list[NamedNode | BlankNode | DefaultGraph] = sorted(
-        store.named_graphs(), key=lambda graph: graph.value)
+    graphs: list[NamedNode | BlankNode | DefaultGraph] = sorted(store.named_graphs(), key=str)
     if next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None:
         graphs.insert(0, DefaultGraph())
     return graphs
@@ -127,7 +126,7 @@ def write_dumps(store: Store, version_dir: Path) -> list[Dump]:
     scratch = Path(tempfile.mkdtemp(prefix=".parts-", dir=directory))
     try:
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="dump") as pool:
-            jobs = [
+            jobs: list[Future[Any]] = [
                 pool.submit(_gzip_nquads, store, directory / NQUADS_GZ.file, scratch),
                 pool.submit(_union_turtle, store, directory / TURTLE.file, scratch),
                 pool.submit(store.dump, directory / JSON_LD.file, RdfFormat.JSON_LD),

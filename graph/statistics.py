@@ -40,7 +40,7 @@ _OBJECTS: Final = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def _count(value: Term | None) -> int:
-    return int(value.value) if value is not None else 0
+    return int(value.value) if isinstance(value, Literal) else 0
 
 
 def compute_statistics(store: Store, base_iri: str | None = None) -> dict[str, Any]:
