@@ -40,7 +40,7 @@ from typing import Any, Final
 
 from healthgraph.graph.namespaces import sparql_prefixes
 from healthgraph.graph.rows import text
-from healthgraph.graph.store import Store
+from healthgraph.graph.store import EmbeddedStore, Store, Term, solutions
 
 THRESHOLD: Final = 0.4
 MAX_SOURCE_USES: Final = 3
@@ -176,14 +176,25 @@ SELECT ?s ?feature ?value ?valueLabel WHERE {
 }"""
 
 
+def _rows(store: Store, query: str) -> Iterable[Mapping[str, Term]]:
+    """The SELECT rows, streamed from an embedded store (at a million partnerships the
+    features are about ten million rows: a list of them would be gigabytes)."""
+    if not isinstance(store, EmbeddedStore):
+        return store.select(query)
+    result = solutions(store.raw.query(query, use_default_graph_as_union=True))
+    names = [variable.value for variable in result.variables]
+    return ({name: term for name, term in zip(names, solution, strict=True) if term is not None}
+            for solution in result)
+
+
 def _items(store: Store) -> dict[str, _Item]:
     items: dict[str, _Item] = {}
-    for row in store.select(sparql_prefixes() + _ITEMS):
+    for row in _rows(store, sparql_prefixes() + _ITEMS):
         iri = text(row, "s")
         start, end = text(row, "start"), text(row, "end")
         items[iri] = _Item(iri, text(row, "kind"), text(row, "key"), text(row, "label"),
                            int(start) if start else None, int(end) if end else None)
-    for row in store.select(sparql_prefixes() + _FEATURES):
+    for row in _rows(store, sparql_prefixes() + _FEATURES):
         item = items.get(text(row, "s"))
         if item is None:
             continue
