@@ -99,14 +99,24 @@ def _build(data: Path, state: Path, budget: float | None) -> tuple[float, int, s
     return time.monotonic() - started, int(out.strip().splitlines()[-1]) // 1024, err, True
 
 
+PHASES = (  # a progress line's words -> the phase that ended with it
+    ("loaded ", "load"), ("inferred ", "inference"), ("data conforms", "shacl"),
+    ("computed statistics", "statistics"), ("built the text index", "text_index"),
+    ("optimized", "optimize"), ("wrote ", "dumps"), ("probable duplicates", "duplicates_wait"),
+    ("version ", "switch"),
+)
+
+
 def _phase_seconds(log: str) -> dict[str, float]:
-    """Seconds per build phase, from the progress lines ('[   12.3s] message')."""
+    """Seconds per build phase, from the progress lines ('[   12.3s] message'). The
+    duplicates report runs beside statistics .. dumps, so `duplicates_wait` is only what was
+    left of it after the dumps."""
     stamps = [(float(m[1]), m[2]) for m in re.finditer(r"\[\s*([\d.]+)s\] (.*)", log)]
     phases: dict[str, float] = {}
     last = 0.0
     for stamp, message in stamps:
-        key = ("load" if message.startswith("loaded ") else message.split(" ")[0])
-        phases[key] = phases.get(key, 0.0) + stamp - last
+        key = next((name for words, name in PHASES if words in message), message.split(" ")[0])
+        phases[key] = round(phases.get(key, 0.0) + stamp - last, 1)
         last = stamp
     return phases
 
