@@ -6,7 +6,10 @@
 3. `oxigraph load` of that file (the server's own loader, a separate process);
 4. rdflib parsing that file into a `Graph` (only up to --rdflib-max triples).
 
-    python bench/load.py /tmp/hg-100k --out bench/results/load-100k.json [--skip-build]
+    python bench/load.py /tmp/hg-100k --out bench/results/load-100k.json [--skip-build | --build-only]
+
+`--build-only` runs only the build and adds it to the raw figures already in `--out` (at 1M
+the raw loads take half an hour and do not depend on our code).
 
 Peak memory (RSS) is measured per step in a child process.
 """
@@ -79,29 +82,55 @@ def _build(data: Path, state: Path, budget: float | None) -> tuple[float, int, s
     """The real build in a child process, stopped after `budget` seconds if given:
     (seconds, peak RSS MB or -1 when stopped, progress log, finished)."""
     started = time.monotonic()
-    process = subprocess.Popen([PYTHON, "-c", _BUILD, str(data), str(state)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        out, err = process.communicate(timeout=budget)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        return time.monotonic() - started, -1, err, False
+    log_path = state.parent / "build.log"  # the progress, live: `tail -f` it during a long build
+    print(f"build progress: {log_path}", file=sys.stderr)
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen([PYTHON, "-c", _BUILD, str(data), str(state)],
+                                   stdout=subprocess.PIPE, stderr=log, text=True)
+        try:
+            out, _ = process.communicate(timeout=budget)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return time.monotonic() - started, -1, log_path.read_text(encoding="utf-8"), False
+    err = log_path.read_text(encoding="utf-8")
     if process.returncode != 0:
         raise RuntimeError(f"build failed: {err[-2000:]}")
     return time.monotonic() - started, int(out.strip().splitlines()[-1]) // 1024, err, True
 
 
+PHASES = (  # a progress line's words -> the phase that ended with it
+    ("loaded ", "load"), ("inferred ", "inference"), ("data conforms", "shacl"),
+    ("computed statistics", "statistics"), ("built the text index", "text_index"),
+    ("optimized", "optimize"), ("wrote ", "dumps"), ("probable duplicates", "duplicates_wait"),
+    ("version ", "switch"),
+)
+
+
 def _phase_seconds(log: str) -> dict[str, float]:
-    """Seconds per build phase, from the progress lines ('[   12.3s] message')."""
+    """Seconds per build phase, from the progress lines ('[   12.3s] message'). The
+    duplicates report runs beside statistics .. dumps, so `duplicates_wait` is only what was
+    left of it after the dumps."""
     stamps = [(float(m[1]), m[2]) for m in re.finditer(r"\[\s*([\d.]+)s\] (.*)", log)]
     phases: dict[str, float] = {}
     last = 0.0
     for stamp, message in stamps:
-        key = ("load" if message.startswith("loaded ") else message.split(" ")[0])
-        phases[key] = phases.get(key, 0.0) + stamp - last
+        key = next((name for words, name in PHASES if words in message), message.split(" ")[0])
+        phases[key] = round(phases.get(key, 0.0) + stamp - last, 1)
         last = stamp
     return phases
+
+
+def _add_build(results: dict[str, object], data: Path, work: Path, budget: float | None,
+               triples: object) -> None:
+    seconds, rss, log, finished = _build(data, work / "state", budget)
+    phases = _phase_seconds(log)
+    build: dict[str, object] = {"seconds": seconds, "peak_rss_mb": rss, "phases": phases,
+                                "finished": finished, "log": log[-4000:]}
+    if isinstance(triples, int):
+        build["load_triples_per_s"] = triples / phases.get("load", seconds)
+    results["build"] = build
+    print(log, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "hg-bench")
     parser.add_argument("--skip-build", action="store_true", help="only the raw loads")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only the build, added to the raw figures already in --out")
     parser.add_argument("--rdflib-max", type=int, default=6_000_000)
     parser.add_argument("--build-budget", type=float, default=None,
                         help="stop the build after this many seconds (phases done are reported)")
@@ -117,7 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work / args.data.name
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    results: dict[str, object] = {"data": str(args.data)}
+    if args.build_only:
+        earlier = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+        results = {**earlier, "data": str(args.data)}
+        _add_build(results, args.data, work, args.build_budget, earlier.get("triples_csv"))
+        args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        return 0
+    results = {"data": str(args.data)}
 
     nt_file = work / "data.nt"
     seconds, rss, _ = _child(_WRITE_NT, str(args.data), str(nt_file))
@@ -147,13 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rdflib parse: {seconds:.1f} s", file=sys.stderr)
 
     if not args.skip_build:
-        seconds, rss, log, finished = _build(args.data, work / "state", args.build_budget)
-        phases = _phase_seconds(log)
-        results["build"] = {"seconds": seconds, "peak_rss_mb": rss, "phases": phases,
-                            "finished": finished,
-                            "load_triples_per_s": triples / phases.get("load", seconds),
-                            "log": log[-4000:]}
-        print(log, file=sys.stderr)
+        _add_build(results, args.data, work, args.build_budget, triples)
     nt_file.unlink()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -4,7 +4,10 @@
 
 Servers, each started here on 127.0.0.1 and stopped at the end:
 
-- `ours-embedded`: `healthgraph serve` (1 uvicorn worker) over the built version, /sparql
+- `ours-embedded`: `healthgraph serve` (1 uvicorn worker) over the built version, /sparql;
+  results are cached per store version, so after the warm-up it answers from the cache
+- `ours-uncached`: the same with `HEALTHGRAPH_RESULT_CACHE_BYTES=0`: every query runs in the
+  engine, as on `oxigraph serve`
 - `ours-remote`: `healthgraph serve` with HEALTHGRAPH_STORE pointing at an `oxigraph serve`
   that holds the same version, published through the Graph Store Protocol (needs `serve` over
   a remote store, which is refused since the worker-process executor was merged: pass
@@ -115,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         processes.append(subprocess.Popen([str(BIN / "healthgraph"), "serve", "--port", str(port)],
                                           env=env, **quiet))  # type: ignore[call-overload]
         servers["ours-embedded"] = f"http://127.0.0.1:{port}/sparql"
+        port = free_port()
+        processes.append(subprocess.Popen([str(BIN / "healthgraph"), "serve", "--port", str(port)],
+                                          env={**env, "HEALTHGRAPH_RESULT_CACHE_BYTES": "0"},
+                                          **quiet))  # type: ignore[call-overload]
+        servers["ours-uncached"] = f"http://127.0.0.1:{port}/sparql"
         port = free_port()
         processes.append(subprocess.Popen(
             [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store_dir),

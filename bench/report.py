@@ -50,7 +50,7 @@ def load_table() -> str:
 
 def query_table() -> str:
     runs = _load("queries")
-    servers = ["ours-embedded", "ours-remote", "oxigraph", "rdflib-endpoint"]
+    servers = ["ours-embedded", "ours-uncached", "ours-remote", "oxigraph", "rdflib-endpoint"]
     lines = []
     for label, r in runs.items():
         lines.append(f"\n**N = {label}** (median ms of {5} runs after one warm-up)\n")
@@ -81,9 +81,11 @@ def plot(out: Path) -> None:
     runs = _load("queries")
     if not runs:
         return
-    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5))
-    for axis, server in zip(axes, ["ours-embedded", "oxigraph"], strict=True):
-        queries = list(runs[next(iter(runs))]["servers"][server].keys())  # type: ignore[index]
+    panels = ["ours-embedded", "ours-uncached", "oxigraph"]
+    figure, axes = plt.subplots(1, len(panels), figsize=(17, 4.5), sharey=True)
+    for axis, server in zip(axes, panels, strict=True):
+        queries = [q for r in runs.values() for q in r["servers"].get(server, {})]  # type: ignore[attr-defined]
+        queries = list(dict.fromkeys(queries))
         for query in queries:
             xs, ys = [], []
             for label, r in runs.items():

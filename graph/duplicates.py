@@ -28,19 +28,19 @@ to 1.1: a pair can carry more evidence than it needs.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from healthgraph.graph.namespaces import sparql_prefixes
 from healthgraph.graph.rows import text
-from healthgraph.graph.store import Store
+from healthgraph.graph.store import EmbeddedStore, Store, Term, solutions
 
 THRESHOLD: Final = 0.4
 MAX_SOURCE_USES: Final = 3
@@ -68,9 +68,10 @@ class _Item:
     countries: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
 
-    @property
-    def tokens(self) -> set[str]:
-        return name_tokens(self.label)
+    @functools.cached_property
+    def tokens(self) -> frozenset[str]:
+        """The name's content words, computed once (every candidate pair reads them)."""
+        return frozenset(name_tokens(self.label))
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def name_tokens(name: str) -> set[str]:
 
 
 def token_set_similarity(
-    a: set[str], b: set[str], weights: Mapping[str, float] | None = None
+    a: Set[str], b: Set[str], weights: Mapping[str, float] | None = None
 ) -> float:
     """Weight of the shared words over the weight of the shorter name (1.0 when one name
     contains the other); every word weighs 1 unless `weights` says otherwise.
@@ -129,7 +130,7 @@ def token_set_similarity(
     if not a or not b:
         return 0.0
 
-    def weight(words: set[str]) -> float:
+    def weight(words: Set[str]) -> float:
         return sum(weights.get(w, 1.0) for w in words) if weights else float(len(words))
 
     return weight(a & b) / min(weight(a), weight(b))
@@ -175,14 +176,25 @@ SELECT ?s ?feature ?value ?valueLabel WHERE {
 }"""
 
 
+def _rows(store: Store, query: str) -> Iterable[Mapping[str, Term]]:
+    """The SELECT rows, streamed from an embedded store (at a million partnerships the
+    features are about ten million rows: a list of them would be gigabytes)."""
+    if not isinstance(store, EmbeddedStore):
+        return store.select(query)
+    result = solutions(store.raw.query(query, use_default_graph_as_union=True))
+    names = [variable.value for variable in result.variables]
+    return ({name: term for name, term in zip(names, solution, strict=True) if term is not None}
+            for solution in result)
+
+
 def _items(store: Store) -> dict[str, _Item]:
     items: dict[str, _Item] = {}
-    for row in store.select(sparql_prefixes() + _ITEMS):
+    for row in _rows(store, sparql_prefixes() + _ITEMS):
         iri = text(row, "s")
         start, end = text(row, "start"), text(row, "end")
         items[iri] = _Item(iri, text(row, "kind"), text(row, "key"), text(row, "label"),
                            int(start) if start else None, int(end) if end else None)
-    for row in store.select(sparql_prefixes() + _FEATURES):
+    for row in _rows(store, sparql_prefixes() + _FEATURES):
         item = items.get(text(row, "s"))
         if item is None:
             continue
@@ -203,22 +215,32 @@ def _items(store: Store) -> dict[str, _Item]:
     return items
 
 
-def _candidates(items: dict[str, _Item]) -> set[tuple[str, str]]:
+def _block_keys(item: _Item) -> Iterator[tuple[str, str]]:
+    for place in item.places:
+        yield ("place", place)
+    for member in item.members:
+        yield ("member", member)
+    for source in item.sources:
+        yield ("source", source)
+    for token in item.tokens:
+        yield ("token", token)
+
+
+def _candidates(items: dict[str, _Item]) -> Iterator[tuple[str, str]]:
+    """Each pair of items sharing a block (of at most `MAX_BLOCK`) once, as (lower IRI,
+    higher IRI). Streamed item by item: the pairs (about 30 per item) are never all held."""
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for iri, item in items.items():
-        for place in item.places:
-            blocks[("place", place)].append(iri)
-        for member in item.members:
-            blocks[("member", member)].append(iri)
-        for source in item.sources:
-            blocks[("source", source)].append(iri)
-        for token in item.tokens:
-            blocks[("token", token)].append(iri)
-    pairs: set[tuple[str, str]] = set()
-    for members in blocks.values():
-        if 1 < len(members) <= MAX_BLOCK:
-            pairs.update(itertools.combinations(sorted(members), 2))
-    return pairs
+        for key in _block_keys(item):
+            blocks[key].append(iri)
+    for iri in sorted(items):
+        partners: set[str] = set()
+        for key in _block_keys(items[iri]):
+            members = blocks[key]
+            if 1 < len(members) <= MAX_BLOCK:
+                partners.update(other for other in members if other > iri)
+        for other in sorted(partners):
+            yield iri, other
 
 
 def _years_meet(a: _Item, b: _Item) -> bool:
@@ -230,25 +252,43 @@ def _years_meet(a: _Item, b: _Item) -> bool:
     return a.end is not None and b.end is not None and a.start <= b_end and b.start <= a_end
 
 
+def _name_similarity(a: _Item, b: _Item, idf: Mapping[str, float],
+                     name_weight: Mapping[str, float] | None) -> float:
+    """`token_set_similarity` of the two names, with each name's own weight read from
+    `name_weight` (computed once per item) instead of summed again for every pair."""
+    if name_weight is None:
+        return token_set_similarity(a.tokens, b.tokens, idf)
+    if not a.tokens or not b.tokens:
+        return 0.0
+    shared = a.tokens & b.tokens
+    if not shared:
+        return 0.0
+    return sum(idf.get(w, 1.0) for w in shared) / min(name_weight[a.iri], name_weight[b.iri])
+
+
 def _compare(
-    a: _Item, b: _Item, idf: Mapping[str, float], source_uses: Mapping[str, int]
+    a: _Item, b: _Item, idf: Mapping[str, float], source_uses: Mapping[str, int],
+    name_weight: Mapping[str, float] | None = None,
 ) -> tuple[float, list[str]]:
     score, evidence = 0.0, []
-    names = token_set_similarity(a.tokens, b.tokens, idf)
+    names = _name_similarity(a, b, idf, name_weight)
     if names >= 0.4:
         score += 0.30 * names
         shared = ", ".join(sorted(a.tokens & b.tokens))
         evidence.append(f"close names ({names:.0%} of words shared: {shared})")
-    places = sorted(a.places & b.places)
+    places = a.places & b.places
     if places:
         score += 0.20
-        evidence.append("same places: " + ", ".join(places))
-    if a.members and b.members and a.members & b.members:
-        jaccard = len(a.members & b.members) / len(a.members | b.members)
+        evidence.append("same places: " + ", ".join(sorted(places)))
+    members = a.members & b.members
+    if members:
+        jaccard = len(members) / len(a.members | b.members)
         score += 0.20 * jaccard
-        labels = sorted(a.member_labels[m] for m in a.members & b.members)
+        labels = sorted(a.member_labels[m] for m in members)
         evidence.append(f"same members ({jaccard:.0%}): " + ", ".join(labels))
-    sources = sorted(s for s in a.sources & b.sources if source_uses[s] <= MAX_SOURCE_USES)
+    shared_sources = a.sources & b.sources
+    sources = sorted(s for s in shared_sources if source_uses[s] <= MAX_SOURCE_USES) \
+        if shared_sources else []
     if sources:
         score += 0.15
         evidence.append("same source page: " + ", ".join(sources))
@@ -269,12 +309,13 @@ def find_duplicates(store: Store, threshold: float = THRESHOLD) -> list[Duplicat
     items = _items(store)
     idf = _idf(items.values())
     source_uses = Counter(source for item in items.values() for source in item.sources)
+    name_weight = {iri: sum(idf.get(w, 1.0) for w in item.tokens) for iri, item in items.items()}
     found = []
     for a_iri, b_iri in _candidates(items):
         a, b = items[a_iri], items[b_iri]
         if a.kind != b.kind:
             a, b = (a, b) if a.kind == "partnership" else (b, a)
-        score, evidence = _compare(a, b, idf, source_uses)
+        score, evidence = _compare(a, b, idf, source_uses, name_weight)
         if score >= threshold:
             found.append(Duplicate(a.kind, a.key, a.label, a.iri, b.key, b.label, b.iri, b.kind,
                                    score, tuple(evidence)))

@@ -52,6 +52,18 @@ class CompiledCheck:
     severity: str
     removes: tuple[tuple[rdflib.term.Node, rdflib.term.Node], ...]
     """(shape, predicate) pairs this check replaces in the shapes graph."""
+    by_path: tuple[tuple[str, str, str], ...] = ()
+    """For a check over several paths at once, its rows also bind `?p`: (path, message,
+    severity) of each, and the row's `?p` says which one was violated."""
+
+    def report(self, path: str | None) -> tuple[str, str, str]:
+        """(path, message, severity) of a row whose `?p` is `path` (None for one-path checks)."""
+        if path is None or not self.by_path:
+            return self.path, self.message, self.severity
+        for candidate in self.by_path:
+            if candidate[0] == path:
+                return candidate
+        raise KeyError(path)
 
 
 def _term(node: rdflib.term.Node) -> str:
@@ -98,6 +110,21 @@ def _value_filter(shapes: rdflib.Graph, ps: rdflib.term.Node, predicate: rdflib.
     return None
 
 
+def _class_pattern(shapes: rdflib.Graph, predicate: rdflib.term.Node,
+                   value: rdflib.term.Node) -> str | None:
+    """For `sh:class` (or an `sh:or` of `sh:class` alternatives): the pattern a conforming
+    ?value matches, checked with MINUS (a hash of the class's instances, built once) rather
+    than a NOT EXISTS lookup per value; None for every other constraint."""
+    if predicate == _SH["class"]:
+        return f"?value a {_term(value)}"
+    if predicate == _SH["or"]:
+        alternatives = [dict(shapes.predicate_objects(item)) for item in _list(shapes, value)]
+        if alternatives and all(set(a) == {_SH["class"]} for a in alternatives):
+            classes = " ".join(_term(a[_SH["class"]]) for a in alternatives)
+            return f"VALUES ?allowed {{ {classes} }} ?value a ?allowed"
+    return None
+
+
 def _compilable(shapes: rdflib.Graph, ps: rdflib.term.Node) -> bool:
     # only shapes used nowhere else than as a property of targeted node shapes: removing
     # their constraints must not change a nested check
@@ -131,14 +158,77 @@ def compile_shapes(
             checks.append(CompiledCheck(
                 f"SELECT DISTINCT ?this WHERE {{ {base} FILTER(!isIRI(?this)) }}", "", message,
                 "Violation", ((node_shape, _SH.nodeKind),)))
-        for ps in shapes.objects(node_shape, _SH.property):
-            if not _compilable(shapes, ps):
-                continue
-            checks.extend(_property_checks(shapes, ps, base))
+        parts = [part for ps in shapes.objects(node_shape, _SH.property) if _compilable(shapes, ps)
+                 for part in _property_checks(shapes, ps, base)]
+        checks.extend(_merged(parts, base))
     return checks
 
 
-def _property_checks(shapes: rdflib.Graph, ps: rdflib.term.Node, base: str) -> Iterator[CompiledCheck]:
+@dataclass(frozen=True)
+class _Part:
+    """One property shape's constraints of one kind, before they are merged per node shape:
+    `kind` is "value" (a FILTER on ?value), "missing" (minCount 1), "repeated" (maxCount 1)
+    or "alone" (its own query, in `check`)."""
+
+    kind: str
+    path: str
+    message: str
+    severity: str
+    removes: tuple[tuple[rdflib.term.Node, rdflib.term.Node], ...]
+    condition: str = ""
+    check: CompiledCheck | None = None
+
+
+_MERGED: Final = {
+    # one pass over the instances' triples for every value constraint of the node shape
+    "value": "SELECT DISTINCT ?this ?p WHERE {{ {base} ?this ?p ?value . FILTER({conditions}) }}",
+    # one scan of the instances; for each, a lookup per required path
+    "missing": "SELECT ?this ?p WHERE {{ {base} VALUES ?p {{ {paths} }} "
+               "FILTER NOT EXISTS {{ ?this ?p ?v }} }}",
+    # two different values on a path of at most one value: a join per instance, no GROUP BY
+    # (which would hold every instance in memory)
+    "repeated": "SELECT DISTINCT ?this ?p WHERE {{ {base} ?this ?p ?v . FILTER({paths_in}) "
+                "?this ?p ?w . FILTER(!sameTerm(?v, ?w)) }}",
+}
+
+
+def _merged(parts: list[_Part], base: str) -> Iterator[CompiledCheck]:
+    """The parts of one node shape as few queries: one per kind. A path checked by two
+    property shapes of the same kind keeps separate queries, so each row names one shape."""
+    for part in parts:
+        if part.kind == "alone" and part.check is not None:
+            yield part.check
+    for kind, template in _MERGED.items():
+        group = [part for part in parts if part.kind == kind]
+        paths = [part.path for part in group]
+        merged = [part for part in group if paths.count(part.path) == 1]
+        for part in group:
+            if paths.count(part.path) > 1:  # not merged: its own query, same template
+                yield _merged_check(template, [part], base)
+        if merged:
+            yield _merged_check(template, merged, base)
+
+
+def _merged_check(template: str, parts: list[_Part], base: str) -> CompiledCheck:
+    iris = [f"<{part.path}>" for part in parts]
+    query = template.format(
+        base=base,
+        # IF, not &&: the engine would evaluate every condition (NOT EXISTS, REGEX) on every
+        # triple; IF evaluates only the branch of the row's own path
+        conditions=" || ".join(f"IF(sameTerm(?p, <{part.path}>), ({part.condition}), false)"
+                               for part in parts),
+        paths=" ".join(iris),
+        paths_in="?p IN (" + ", ".join(iris) + ")",
+    )
+    first = parts[0]
+    return CompiledCheck(
+        query, first.path, first.message, first.severity,
+        tuple(pair for part in parts for pair in part.removes),
+        by_path=tuple((part.path, part.message, part.severity) for part in parts),
+    )
+
+
+def _property_checks(shapes: rdflib.Graph, ps: rdflib.term.Node, base: str) -> Iterator[_Part]:
     path = shapes.value(ps, _SH.path)
     assert isinstance(path, rdflib.URIRef)
     p = _term(path)
@@ -148,34 +238,44 @@ def _property_checks(shapes: rdflib.Graph, ps: rdflib.term.Node, base: str) -> I
     for predicate, value in shapes.predicate_objects(ps):
         if predicate not in _SIMPLE:
             continue
+        removes = ((ps, predicate),)
         if predicate == _SH.minCount:
             n = int(value)  # type: ignore[call-overload]
-            query = (f"SELECT DISTINCT ?this WHERE {{ {base} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
-                     if n == 1 else
-                     f"SELECT ?this WHERE {{ {base} OPTIONAL {{ ?this {p} ?v }} }} "
+            if n == 1:
+                yield _Part("missing", str(path), message, severity, removes)
+                continue
+            query = (f"SELECT ?this WHERE {{ {base} OPTIONAL {{ ?this {p} ?v }} }} "
                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})")
         elif predicate == _SH.maxCount:
+            n = int(value)  # type: ignore[call-overload]
+            if n == 1:
+                yield _Part("repeated", str(path), message, severity, removes)
+                continue
             query = (f"SELECT ?this WHERE {{ {base} ?this {p} ?v }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(value)})")  # type: ignore[call-overload]
+                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n})")
         elif predicate == _SH.hasValue:
             query = (f"SELECT DISTINCT ?this WHERE {{ {base} "
                      f"FILTER NOT EXISTS {{ ?this {p} {_term(value)} }} }}")
         elif predicate == _SH.lessThanOrEquals:
             query = (f"SELECT DISTINCT ?this WHERE {{ {base} ?this {p} ?value ; {_term(value)} ?other . "
                      f"FILTER(!(?value <= ?other)) }}")
+        elif (pattern := _class_pattern(shapes, predicate, value)) is not None:
+            # the same path, message and severity as the shape's other value constraints,
+            # so reporting its violations separately reports the same (focus, path, message)
+            query = f"SELECT DISTINCT ?this WHERE {{ {base} ?this {p} ?value . MINUS {{ {pattern} }} }}"
         else:
             condition = _value_filter(shapes, ps, predicate, value)
             if condition is not None:
                 value_checks.append((predicate, condition))
             continue
-        yield CompiledCheck(query, str(path), message, severity, ((ps, predicate),))
+        yield _Part("alone", str(path), message, severity, removes,
+                    check=CompiledCheck(query, str(path), message, severity, removes))
     if value_checks:
-        # one scan of the values for all value-level constraints: they share the shape's
-        # path, message and severity, so the violations reported are the same
+        # all value-level constraints of the shape in one condition: they share its path,
+        # message and severity, so the violations reported are the same
         conditions = " || ".join(f"({condition})" for _, condition in value_checks)
-        query = f"SELECT DISTINCT ?this WHERE {{ {base} ?this {p} ?value . FILTER({conditions}) }}"
-        yield CompiledCheck(query, str(path), message, severity,
-                            tuple((ps, predicate) for predicate, _ in value_checks))
+        yield _Part("value", str(path), message, severity,
+                    tuple((ps, predicate) for predicate, _ in value_checks), condition=conditions)
 
 
 def residual_shapes(shapes: rdflib.Graph, checks: list[CompiledCheck]) -> rdflib.Graph:

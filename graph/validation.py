@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,8 +205,9 @@ def _superclasses(store: Store) -> dict[str, set[str]]:
 def _run_compiled(store: Store, check: CompiledCheck) -> Iterator[Violation]:
     for row in solutions(store.query(check.query, use_default_graph_as_union=True)):
         focus = row["this"]
+        path, message, severity = check.report(row["p"].value if check.by_path else None)
         yield Violation(focus_node=str(focus.value) if not isinstance(focus, BlankNode) else str(focus),
-                        path=check.path, message=check.message, severity=check.severity)
+                        path=path, message=message, severity=severity)
 
 
 def check_shapes(store: Store, shapes: Path) -> list[Violation]:
@@ -217,16 +219,17 @@ def check_shapes(store: Store, shapes: Path) -> list[Violation]:
     """
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     sh = rdflib.Namespace(SH)
-    violations = [
-        violation
-        for constraint in _sparql_constraints(shapes_graph)
-        for violation in _run_sparql_constraint(store, constraint)
-    ]
+    constraints = _sparql_constraints(shapes_graph)
     shapes_graph.remove((None, sh.sparql, None))
-    found = set(violations)
     compiled = compile_shapes(shapes_graph, _superclasses(store))
+    jobs: list[Callable[[], list[Violation]]] = [
+        functools.partial(_run_sparql_constraint, store, constraint) for constraint in constraints
+    ]
+    jobs += [functools.partial(lambda check: list(_run_compiled(store, check)), check)
+             for check in compiled]
+    found: set[Violation] = set()
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the engine releases the GIL
-        for result in pool.map(lambda check: list(_run_compiled(store, check)), compiled):
+        for result in pool.map(lambda job: job(), jobs):
             found.update(result)
     shapes_graph = residual_shapes(shapes_graph, compiled)
     targets = sorted({str(o) for o in shapes_graph.objects(None, sh.targetClass)})

@@ -26,6 +26,7 @@ import shutil
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -262,17 +263,23 @@ class VersionedStore:
         if options.validate and options.shapes:
             require_conformance(store, options.shapes)
             progress("data conforms to the SHACL shapes")
-        statistics = compute_statistics(store, options.base_iri)
-        duplicates = write_duplicates_report(EmbeddedStore(store), building)
-        progress(f"{len(duplicates)} probable duplicates reported")
-        progress("computed statistics")
-        entries = build_text_index(building / TEXT_INDEX_FILE, text_entries(store))
-        progress(f"built the text index ({entries} labelled resources)")
-        if options.optimize:
-            store.optimize()
-        dumps = write_dumps(store, building) if options.dumps else []
-        if dumps:
-            progress(f"wrote {len(dumps)} dumps")
+        # The duplicates report is Python (it holds the GIL); statistics, the text index,
+        # optimize and the dumps run in the engine or SQLite (they release it). So the report
+        # runs in a thread beside them, and the two share the cores instead of taking turns.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="duplicates") as pool:
+            report = pool.submit(write_duplicates_report, EmbeddedStore(store), building)
+            statistics = compute_statistics(store, options.base_iri)
+            progress("computed statistics")
+            entries = build_text_index(building / TEXT_INDEX_FILE, text_entries(store))
+            progress(f"built the text index ({entries} labelled resources)")
+            if options.optimize:
+                store.optimize()
+                progress("optimized the store")
+            dumps = write_dumps(store, building) if options.dumps else []
+            if dumps:
+                progress(f"wrote {len(dumps)} dumps")
+            duplicates = report.result()
+            progress(f"{len(duplicates)} probable duplicates reported")
         store.flush()
         del store
         info = {
