@@ -36,6 +36,7 @@ from healthgraph.graph.store import (
     ResultFormats,
     SerializedResult,
     Term,
+    rows,
 )
 from pyoxigraph import (
     NamedNode,
@@ -243,14 +244,8 @@ class RemoteStore:
         return parse_query_results(body, format=QueryResultsFormat.JSON)
 
     def select(self, query: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
-        result = self._solutions(query, bindings)
-        if not isinstance(result, QuerySolutions):
-            raise TypeError("not a SELECT query")
-        names = [variable.value for variable in result.variables]
-        return [
-            {name: self._public(solution[name]) for name in names if solution[name] is not None}
-            for solution in result
-        ]
+        return [{name: self._public(term) for name, term in row.items()}
+                for row in rows(self._solutions(query, bindings))]
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._solutions(query, bindings)
