@@ -1,5 +1,8 @@
 """Load throughput at one size, side by side, from one run:
 
+Each step runs in a child process; its wall time and its CPU seconds (user + system, all
+threads) are both recorded, since the CPU figure is what a shared machine distorts least.
+
 1. our CSV -> store: the real build (`pipeline.build`: loaders, bulk load, inference, SHACL,
    statistics, text index, optimize), with the time of its load phase and of the whole build;
 2. the same triples as one N-Triples file (written by the loaders), raw `Store.bulk_load`;
@@ -31,13 +34,19 @@ PYTHON = sys.executable
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 
 
-def _child(code: str, *args: str) -> tuple[float, int, str]:
-    """Run `code` in a fresh interpreter: (seconds, peak RSS in MB, stderr)."""
-    started = time.monotonic()
+def _children_cpu() -> float:
+    """CPU seconds (user + system, every thread) of the child processes waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(code: str, *args: str) -> tuple[float, float, int, str]:
+    """Run `code` in a fresh interpreter: (seconds, CPU seconds, peak RSS in MB, stderr)."""
+    started, cpu = time.monotonic(), _children_cpu()
     done = subprocess.run([PYTHON, "-c", code, *args], capture_output=True, text=True, check=True)
     elapsed = time.monotonic() - started
     rss = int(done.stdout.strip().splitlines()[-1]) // 1024
-    return elapsed, rss, done.stderr
+    return elapsed, _children_cpu() - cpu, rss, done.stderr
 
 
 _RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
@@ -78,10 +87,11 @@ g = rdflib.Graph(); g.parse(sys.argv[1], format="nt"); print(len(g), file=sys.st
 """ + _RSS
 
 
-def _build(data: Path, state: Path, budget: float | None) -> tuple[float, int, str, bool]:
+def _build(data: Path, state: Path,
+           budget: float | None) -> tuple[float, float, int, str, bool]:
     """The real build in a child process, stopped after `budget` seconds if given:
-    (seconds, peak RSS MB or -1 when stopped, progress log, finished)."""
-    started = time.monotonic()
+    (seconds, CPU seconds, peak RSS MB or -1 when stopped, progress log, finished)."""
+    started, cpu = time.monotonic(), _children_cpu()
     log_path = state.parent / "build.log"  # the progress, live: `tail -f` it during a long build
     print(f"build progress: {log_path}", file=sys.stderr)
     with log_path.open("w", encoding="utf-8") as log:
@@ -92,11 +102,13 @@ def _build(data: Path, state: Path, budget: float | None) -> tuple[float, int, s
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
-            return time.monotonic() - started, -1, log_path.read_text(encoding="utf-8"), False
+            return (time.monotonic() - started, _children_cpu() - cpu, -1,
+                    log_path.read_text(encoding="utf-8"), False)
     err = log_path.read_text(encoding="utf-8")
     if process.returncode != 0:
         raise RuntimeError(f"build failed: {err[-2000:]}")
-    return time.monotonic() - started, int(out.strip().splitlines()[-1]) // 1024, err, True
+    return (time.monotonic() - started, _children_cpu() - cpu,
+            int(out.strip().splitlines()[-1]) // 1024, err, True)
 
 
 PHASES = (  # a progress line's words -> the phase that ended with it
@@ -121,16 +133,21 @@ def _phase_seconds(log: str) -> dict[str, float]:
     return phases
 
 
-def _add_build(results: dict[str, object], data: Path, work: Path, budget: float | None,
-               triples: object) -> None:
-    seconds, rss, log, finished = _build(data, work / "state", budget)
-    phases = _phase_seconds(log)
-    build: dict[str, object] = {"seconds": seconds, "peak_rss_mb": rss, "phases": phases,
-                                "finished": finished, "log": log[-4000:]}
-    if isinstance(triples, int):
-        build["load_triples_per_s"] = triples / phases.get("load", seconds)
+def _add_build(results: dict[str, object], data: Path, work: Path,
+               budget: float | None) -> dict[str, object]:
+    seconds, cpu, rss, log, finished = _build(data, work / "state", budget)
+    build: dict[str, object] = {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": rss,
+                                "phases": _phase_seconds(log), "finished": finished,
+                                "log": log[-4000:]}
     results["build"] = build
     print(log, file=sys.stderr)
+    return build
+
+
+def _load_rate(build: dict[str, object], triples: object) -> None:
+    phases = build["phases"]
+    if isinstance(triples, int) and isinstance(phases, dict):
+        build["load_triples_per_s"] = triples / phases.get("load", build["seconds"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,40 +168,44 @@ def main(argv: list[str] | None = None) -> int:
     if args.build_only:
         earlier = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
         results = {**earlier, "data": str(args.data)}
-        _add_build(results, args.data, work, args.build_budget, earlier.get("triples_csv"))
+        build = _add_build(results, args.data, work, args.build_budget)
+        _load_rate(build, earlier.get("triples_csv"))
         args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
         return 0
-    results = {"data": str(args.data)}
+    results: dict[str, object] = {"data": str(args.data)}
+    # The build runs first, so that its store is ready for the query mix as soon as possible.
+    build = None if args.skip_build else _add_build(results, args.data, work, args.build_budget)
 
     nt_file = work / "data.nt"
-    seconds, rss, _ = _child(_WRITE_NT, str(args.data), str(nt_file))
+    seconds, cpu, rss, _ = _child(_WRITE_NT, str(args.data), str(nt_file))
     triples = sum(1 for _ in nt_file.open("rb"))
     results["triples_csv"] = triples
-    results["csv_to_ntriples"] = {"seconds": seconds, "peak_rss_mb": rss}
+    results["csv_to_ntriples"] = {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": rss}
     print(f"loaders -> N-Triples file: {triples} triples in {seconds:.1f} s", file=sys.stderr)
 
-    seconds, rss, _ = _child(_BULK, str(nt_file), str(work / "raw-store"))
-    results["raw_bulk_load"] = {"seconds": seconds, "peak_rss_mb": rss,
+    seconds, cpu, rss, _ = _child(_BULK, str(nt_file), str(work / "raw-store"))
+    results["raw_bulk_load"] = {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": rss,
                                 "triples_per_s": triples / seconds}
     print(f"raw bulk_load: {seconds:.1f} s", file=sys.stderr)
     shutil.rmtree(work / "raw-store", ignore_errors=True)
 
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _children_cpu()
     subprocess.run([OXIGRAPH, "load", "--location", str(work / "ox-store"), "--file", str(nt_file)],
                    check=True, capture_output=True)
     seconds = time.monotonic() - started
-    results["oxigraph_load"] = {"seconds": seconds, "triples_per_s": triples / seconds}
+    results["oxigraph_load"] = {"seconds": seconds, "cpu_seconds": _children_cpu() - cpu,
+                                "triples_per_s": triples / seconds}
     print(f"oxigraph load: {seconds:.1f} s", file=sys.stderr)
     shutil.rmtree(work / "ox-store", ignore_errors=True)
 
     if triples <= args.rdflib_max:
-        seconds, rss, _ = _child(_RDFLIB, str(nt_file))
-        results["rdflib_parse"] = {"seconds": seconds, "peak_rss_mb": rss,
+        seconds, cpu, rss, _ = _child(_RDFLIB, str(nt_file))
+        results["rdflib_parse"] = {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": rss,
                                    "triples_per_s": triples / seconds}
         print(f"rdflib parse: {seconds:.1f} s", file=sys.stderr)
 
-    if not args.skip_build:
-        _add_build(results, args.data, work, args.build_budget, triples)
+    if build is not None:
+        _load_rate(build, triples)
     nt_file.unlink()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
