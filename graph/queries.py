@@ -34,9 +34,11 @@ from healthgraph.graph.iris import (
     check_slug,
 )
 from healthgraph.graph.namespaces import XSD
+from healthgraph.graph.sparql_checks import outbound_requests
 from healthgraph.graph.sparql_form import query_form
+from healthgraph.graph.sparql_tokens import SparqlLexError
 from healthgraph.graph.store import Term
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Store, Variable
 
 
 class QueryFileError(ValueError):
@@ -220,6 +222,8 @@ def read_named_query(path: Path) -> NamedQuery:
                 required=bool(spec.get("required", default is None)),
             )
         )
+    text = "\n".join(lines)
+    _check_query(path, text, parameters)
     paginate = header.get("paginate")
     if paginate is not None and (not isinstance(paginate, int) or paginate < 1):
         raise QueryFileError(f"{path}: paginate must be a positive integer, got {paginate!r}")
@@ -229,13 +233,36 @@ def read_named_query(path: Path) -> NamedQuery:
         name=path.stem,
         title=str(header["title"]),
         description=str(header.get("description", "")).strip(),
-        text="\n".join(lines),
+        text=text,
         path=path,
         tags=tuple(header.get("tags") or ()),
         parameters=tuple(parameters),
         header=header,
         paginate=paginate,
     )
+
+
+def _check_query(path: Path, text: str, parameters: list[Parameter]) -> None:
+    """Refuse, when the file is read, a query the engine would refuse at every request: a
+    syntax error, or a parameter it cannot substitute (a SELECT that does not project it).
+
+    The engine prepares the query on an empty in-memory store with every parameter bound; a
+    SELECT or CONSTRUCT is not evaluated until read, and a query that calls out (SERVICE)
+    is left to the checks every request gets, so nothing is sent anywhere from here."""
+    try:
+        if outbound_requests(text):
+            return
+    except SparqlLexError as error:
+        raise QueryFileError(f"{path}: {error}") from error
+    bound = {Variable(parameter.name): Literal("") for parameter in parameters}
+    try:
+        Store().query(text, substitutions=bound)
+    except SyntaxError as error:
+        raise QueryFileError(f"{path}: not a valid SPARQL query: {error}") from error
+    except RuntimeError as error:  # the engine's word for a variable it cannot substitute
+        names = ", ".join(f"?{parameter.name}" for parameter in parameters)
+        raise QueryFileError(f"{path}: every parameter ({names}) must be a projected variable "
+                             f"of the query: {error}") from error
 
 
 def load_named_queries(directory: Path) -> dict[str, NamedQuery]:

@@ -173,3 +173,40 @@ def test_paginate_header_is_checked(tmp_path: Path) -> None:
     (tmp_path / "bad.rq").write_text(body.format("lots"), encoding="utf-8")
     with pytest.raises(QueryFileError, match="paginate"):
         read_named_query(tmp_path / "bad.rq")
+
+
+def _query_file(tmp_path: Path, body: str, params: str = "") -> Path:
+    path = tmp_path / "q.rq"
+    header = "#+ title: t\n" + (f"#+ params:\n#+   {params}\n" if params else "")
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def test_parameter_not_projected_is_refused_when_read(tmp_path: Path) -> None:
+    path = _query_file(tmp_path, "SELECT ?s WHERE { ?s ?p ?country }",
+                       "country: {type: country, default: MW}")
+    with pytest.raises(QueryFileError, match=r"q\.rq: every parameter \(\?country\) must be a "
+                                             "projected variable"):
+        read_named_query(path)
+
+
+@pytest.mark.parametrize("body", [
+    "SELECT ?s ?country WHERE { ?s ?p ?country }",
+    "SELECT * WHERE { ?s ?p ?country }",
+    "CONSTRUCT { ?s ?p ?country } WHERE { ?s ?p ?country }",
+    "ASK { ?s ?p ?country }",
+])
+def test_parameter_projected_or_in_scope_is_accepted(tmp_path: Path, body: str) -> None:
+    path = _query_file(tmp_path, body, "country: {type: country, default: MW}")
+    assert [p.name for p in read_named_query(path).parameters] == ["country"]
+
+
+def test_syntax_error_is_refused_when_read_with_the_file_name(tmp_path: Path) -> None:
+    path = _query_file(tmp_path, "SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(QueryFileError, match=r"q\.rq: not a valid SPARQL query"):
+        read_named_query(path)
+
+
+def test_query_calling_out_is_read_without_being_prepared(tmp_path: Path) -> None:
+    path = _query_file(tmp_path, "ASK { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert read_named_query(path).form == "ASK"
