@@ -14,6 +14,8 @@ Term = NamedNode | BlankNode | Literal | Triple
 _ESCAPES: Final = str.maketrans(
     {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 )
+_NEEDS_ESCAPE: Final = re.compile(r'[\\"\n\r\t]')
+"""Most values have none of these: one regex search spares them a translation."""
 _IRI_FORBIDDEN: Final = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 """Characters that cannot appear in an N-Triples IRI (one regex search, not a loop in Python:
 the loaders call this for every IRI they write)."""
@@ -28,7 +30,7 @@ def iri(value: str) -> str:
 
 def literal(value: str, datatype: str | None = None, language: str | None = None) -> str:
     """A literal term; a plain string when neither datatype nor language is given."""
-    text = f'"{value.translate(_ESCAPES)}"'
+    text = f'"{value.translate(_ESCAPES) if _NEEDS_ESCAPE.search(value) else value}"'
     if language:
         return f"{text}@{language}"
     if datatype and datatype != f"{XSD}string":
