@@ -9,9 +9,9 @@ Servers, each started here on 127.0.0.1 and stopped at the end:
 - `ours-uncached`: the same with `HEALTHGRAPH_RESULT_CACHE_BYTES=0`: every query runs in the
   engine, as on `oxigraph serve`
 - `ours-remote`: `healthgraph serve` with HEALTHGRAPH_STORE pointing at an `oxigraph serve`
-  that holds the same version, published through the Graph Store Protocol (needs `serve` over
-  a remote store, which is refused since the worker-process executor was merged: pass
-  --no-remote until it is connected)
+  that holds the same version, published by our build's remote publishing (chunked Graph
+  Store writes into the engine's bulk loader); `--no-remote` leaves it out (at 1M the
+  publishing alone takes the better part of an hour here)
 - `oxigraph`: `oxigraph serve-read-only --union-default-graph` on the same store directory
 - `rdflib-endpoint`: the N-Triples of the CSV graphs in an rdflib `Graph` (only when asked,
   with --rdflib, and where it finishes)
