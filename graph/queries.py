@@ -254,7 +254,7 @@ def _check_query(path: Path, text: str, parameters: list[Parameter]) -> None:
             return
     except SparqlLexError as error:
         raise QueryFileError(f"{path}: {error}") from error
-    bound = {Variable(parameter.name): Literal("") for parameter in parameters}
+    bound: dict[Variable, Term] = {Variable(parameter.name): Literal("") for parameter in parameters}
     try:
         Store().query(text, substitutions=bound)
     except SyntaxError as error:

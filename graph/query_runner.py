@@ -87,6 +87,11 @@ def query_key(version: VersionInfo, request: QueryRequest) -> str:
     return _digest(version, request.key_parts())
 
 
+def _job(version: VersionInfo, request: QueryRequest) -> QueryJob:
+    return QueryJob(version.store_path, request.query, request.formats, request.dataset,
+                    request.base_iri, request.bindings)
+
+
 def graph_key(version: VersionInfo, graph: str | None, fmt: RdfFormat) -> str:
     return _digest(version, ["graph", graph or "", fmt.media_type])
 
@@ -135,6 +140,41 @@ class QueryRunner:
         Raises QuerySyntaxError, OutboundRequestRefused, QueryTimeoutError,
         QueryAbortedError, ResultTooLargeError, QueryFailedError."""
         key = key or query_key(version, request)
+        result = self._without_running(key, version, request, local)
+        if result is not None:
+            return result
+        if engine is not None:
+            run = functools.partial(
+                engine.serialize, request.query, request.formats, bindings=request.bindings,
+                dataset=request.dataset, timeout=timeout, base_iri=request.base_iri,
+            )
+            result = await asyncio.to_thread(run)
+            self.answers["engine"] += 1
+        else:
+            result = await self.executor.run_async(_job(version, request), timeout)
+            self.answers["worker"] += 1
+        self.cache.put(key, result)
+        return result
+
+    def query(
+        self, version: VersionInfo, request: QueryRequest, timeout: float, *, local: EmbeddedStore
+    ) -> SerializedResult:
+        """`query_async` for a caller on a thread of its own, over an embedded version: the
+        cache, in process when provably cheap, else a worker under the deadline (this thread
+        waits). Raises what `query_async` raises."""
+        key = query_key(version, request)
+        result = self._without_running(key, version, request, local)
+        if result is None:
+            result = self.executor.run(_job(version, request), timeout)
+            self.answers["worker"] += 1
+            self.cache.put(key, result)
+        return result
+
+    def _without_running(
+        self, key: str, version: VersionInfo, request: QueryRequest, local: EmbeddedStore | None
+    ) -> SerializedResult | None:
+        """The answer from the cache or, when provably cheap, from `local` in this process;
+        None when the query has to run under a deadline. Refuses outbound requests."""
         cached = self.cache.get(key)
         if cached is not None:
             self.answers["cache"] += 1
@@ -143,19 +183,7 @@ class QueryRunner:
         result = self._in_process(local, version, request) if local is not None else None
         if result is not None:
             self.answers["in_process"] += 1
-        elif engine is not None:
-            run = functools.partial(
-                engine.serialize, request.query, request.formats, bindings=request.bindings,
-                dataset=request.dataset, timeout=timeout, base_iri=request.base_iri,
-            )
-            result = await asyncio.to_thread(run)
-            self.answers["engine"] += 1
-        else:
-            job = QueryJob(version.store_path, request.query, request.formats, request.dataset,
-                           request.base_iri, request.bindings)
-            result = await self.executor.run_async(job, timeout)
-            self.answers["worker"] += 1
-        self.cache.put(key, result)
+            self.cache.put(key, result)
         return result
 
     def _in_process(

@@ -143,7 +143,7 @@ def create_app(
         *sparql_endpoint.routes(),
         *operations.routes(services.versions, services.metrics),
         *ui.routes(),
-        *graphql.routes(settings, lambda: services.current.snapshot().store),
+        *graphql.routes(settings, lambda: sparql_endpoint.guarded(services.current.snapshot())),
         *resources.routes(),
         *ontology.routes(),
         *dataset.routes(),

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 from healthgraph.graph.current import CurrentVersion, Snapshot, VersionSource
 from healthgraph.graph.executor import QueryExecutor
 from healthgraph.graph.graph_store import WRITABLE_FORMATS, drop_graph, write_graph
+from healthgraph.graph.guarded_store import GuardedStore
 from healthgraph.graph.query_runner import QueryRequest, QueryRunner, graph_key, query_key
 from healthgraph.graph.remote_store import RemoteStore
 from healthgraph.graph.result_cache import ResultCache
@@ -29,6 +30,7 @@ from healthgraph.graph.store import (
     QueryForm,
     ResultFormats,
     SerializedResult,
+    Store,
 )
 from healthgraph.graph.text_index import TextSearchError
 from healthgraph.graph.updates import apply_update
@@ -374,6 +376,15 @@ class SparqlEndpoint:
         response = self._answer(request, result, etag, version)
         self.replay.record(request.scope, version.id, list(response.raw_headers), result.body)
         return response
+
+    def guarded(self, snapshot: Snapshot) -> Store:
+        """The snapshot's store with every query answered as this endpoint answers one, under
+        the default deadline (for GraphQL, which compiles its own SPARQL). A remote engine
+        enforces the deadline itself."""
+        store = snapshot.store
+        if isinstance(store, EmbeddedStore):
+            return GuardedStore(self.runner, snapshot.version, store, self.settings.query_timeout)
+        return store
 
     async def answer(
         self, snapshot: Snapshot, query: QueryRequest, timeout: float, key: str | None = None

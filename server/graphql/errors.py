@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from graphql import GraphQLError
+from healthgraph.graph.executor import QueryTimeoutError
+from healthgraph.graph.store import ResultTooLargeError
 
 
 class GraphQLUserError(Exception):
@@ -10,9 +12,11 @@ class GraphQLUserError(Exception):
 
 
 def is_internal(error: GraphQLError) -> bool:
-    """True for errors to mask: anything raised while resolving that is not a user error.
+    """True for errors to mask: anything raised while resolving that is not a user error or
+    a query stopped at its deadline or size limit (their messages say what to change).
 
     Syntax and validation errors carry no original error and are never masked.
     """
     original = error.original_error
-    return not (original is None or isinstance(original, GraphQLError | GraphQLUserError))
+    return not (original is None or isinstance(
+        original, GraphQLError | GraphQLUserError | QueryTimeoutError | ResultTooLargeError))
