@@ -161,20 +161,22 @@ def _fts_phrase(word: str) -> str:
 class SearchIndex:
     """The search tables of one version, read-only."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sort_limit: int = SORT_LIMIT) -> None:
         self.path = path
+        self.sort_limit = sort_limit
 
     def reader(self, minter: IriMinter) -> IndexedSearch:
         """A connection for one search (its matches go in temporary tables of its own)."""
-        return IndexedSearch(self.path, minter)
+        return IndexedSearch(self.path, minter, self.sort_limit)
 
 
 class IndexedSearch:
     """Answers one search's questions; the matches of each set of filters are kept while open."""
 
-    def __init__(self, path: Path, minter: IriMinter) -> None:
+    def __init__(self, path: Path, minter: IriMinter, sort_limit: int) -> None:
         self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._minter = minter
+        self._sort_limit = sort_limit
         self._sets: dict[Filters, str] = {}
 
     def __enter__(self) -> IndexedSearch:
@@ -246,7 +248,7 @@ class IndexedSearch:
                 (size, offset))
             return [(iri, label) for iri, label in rows]
         table = self._matches(filters)
-        if self.count(filters) > SORT_LIMIT:
+        if self.count(filters) > self._sort_limit:
             sql = (f"SELECT iri, label FROM partnership_label INDEXED BY label_order "
                    f"WHERE pid IN (SELECT pid FROM temp.{table}) "
                    "ORDER BY sort_key, iri, label LIMIT ? OFFSET ?")
