@@ -30,7 +30,7 @@ from healthgraph.graph.iris import IriMinter
 from healthgraph.graph.namespaces import sparql_prefixes
 from healthgraph.graph.search import KINDS, PAGE_SIZE, Filters
 from healthgraph.graph.store import solutions
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, NamedNode, QuerySolution, Store
 
 SORT_LIMIT: Final = 2_000
 """Pages of larger results walk the label order instead of sorting the matches."""
@@ -48,22 +48,30 @@ CREATE TABLE tag(pid INTEGER NOT NULL, name TEXT NOT NULL, value NOT NULL,
                  PRIMARY KEY (pid, name, value)) WITHOUT ROWID;
 """
 
+_KIND_VALUES = " ".join(f"({Literal(kind)} {NamedNode(cls)})" for kind, (cls, _label) in KINDS.items())
+
+_TAG_QUERIES: Final = {
+    "country": "?p a hg:Partnership ; hg:country ?c . ?c hg:isoCode ?value .",
+    "theme": "?p a hg:Partnership ; hg:theme ?value .",
+    "year": "?p a hg:Partnership ; hg:startYear ?value .",
+}
+"""Tags of a partnership: (?p, ?value) rows."""
+
+_MEMBER_TAG_QUERIES: Final = {
+    "board": "?m a hg:HealthBoard ; hg:key ?value .",
+    "board-id": "?m a hg:HealthBoard ; hg:key|hg:gssCode ?value .",
+    "kind": f"VALUES (?value ?kc) {{ {_KIND_VALUES} }} ?m a ?kc .",
+}
+"""Tags a partnership takes from its members: (?m, ?value) rows, joined to the (few) members
+in SQLite rather than in one SPARQL join per tag over every membership."""
+
 _STAGING = """
 CREATE TEMP TABLE staged_label(iri TEXT, label TEXT);
 CREATE TEMP TABLE staged_text(iri TEXT, text TEXT);
 CREATE TEMP TABLE staged_tag(iri TEXT, name TEXT, value);
+CREATE TEMP TABLE staged_member(iri TEXT, member TEXT);
+CREATE TEMP TABLE staged_member_tag(member TEXT, name TEXT, value);
 """
-
-_KIND_VALUES = " ".join(f"({Literal(kind)} {NamedNode(cls)})" for kind, (cls, _label) in KINDS.items())
-
-_TAG_QUERIES: Final = {
-    "country": "?p hg:country ?c . ?c hg:isoCode ?value .",
-    "board": "?p org:hasMember ?b . ?b a hg:HealthBoard ; hg:key ?value .",
-    "board-id": "?p org:hasMember ?b . ?b a hg:HealthBoard ; hg:key|hg:gssCode ?value .",
-    "theme": "?p hg:theme ?value .",
-    "kind": f"VALUES (?value ?kc) {{ {_KIND_VALUES} }} ?p org:hasMember ?m . ?m a ?kc .",
-    "year": "?p hg:startYear ?value .",
-}
 
 
 def _value(term: object) -> str:
@@ -72,10 +80,9 @@ def _value(term: object) -> str:
     raise TypeError(f"expected an IRI or a literal, got {term!r}")
 
 
-def _select(store: Store, where: str, variables: str) -> Iterator[dict[str, object]]:
-    query = sparql_prefixes() + f"SELECT {variables} WHERE {{ ?p a hg:Partnership . {where} }}"
-    for row in solutions(store.query(query, use_default_graph_as_union=True)):
-        yield {name: row[name] for name in variables.replace("?", "").split()}
+def _select(store: Store, where: str, variables: str) -> Iterator[QuerySolution]:
+    query = sparql_prefixes() + f"SELECT {variables} WHERE {{ {where} }}"
+    return iter(solutions(store.query(query, use_default_graph_as_union=True)))
 
 
 def _batches(rows: Iterator[tuple[object, ...]], size: int = 50_000) -> Iterator[list[tuple[object, ...]]]:
@@ -97,38 +104,45 @@ def _year(term: object) -> int | None:
 
 
 def _label_rows(store: Store) -> Iterator[tuple[object, ...]]:
-    for row in _select(store, "?p rdfs:label ?label", "?p ?label"):
-        yield _value(row["p"]), _value(row["label"])
+    for p, label in _select(store, "?p a hg:Partnership ; rdfs:label ?label", "?p ?label"):
+        yield _value(p), _value(label)
 
 
 def _text_rows(store: Store) -> Iterator[tuple[object, ...]]:
-    where = ("?p rdfs:label ?label . OPTIONAL { ?p dcterms:description ?summary } "
+    where = ("?p a hg:Partnership ; rdfs:label ?label . OPTIONAL { ?p dcterms:description ?summary } "
              "OPTIONAL { ?p hg:place ?place }")
-    for row in _select(store, where, "?p ?label ?summary ?place"):
-        summary = _value(row["summary"]) if row["summary"] is not None else ""
-        place = _value(row["place"]) if row["place"] is not None else ""
-        yield _value(row["p"]), f"{_value(row['label'])} {summary} {place}".lower()
+    for p, label, summary, place in _select(store, where, "?p ?label ?summary ?place"):
+        summary_text = _value(summary) if summary is not None else ""
+        place_text = _value(place) if place is not None else ""
+        yield _value(p), f"{_value(label)} {summary_text} {place_text}".lower()
 
 
-def _tag_rows(store: Store) -> Iterator[tuple[object, ...]]:
-    for name, where in _TAG_QUERIES.items():
-        for row in _select(store, where, "?p ?value"):
-            value: object = _year(row["value"]) if name == "year" else _value(row["value"])
+def _tag_rows(store: Store, queries: dict[str, str], subject: str) -> Iterator[tuple[object, ...]]:
+    for name, where in queries.items():
+        for node, term in _select(store, where, f"{subject} ?value"):
+            value: object = _year(term) if name == "year" else _value(term)
             if value is not None:
-                yield _value(row["p"]), name, value
+                yield _value(node), name, value
+
+
+def _member_rows(store: Store) -> Iterator[tuple[object, ...]]:
+    for p, member in _select(store, "?p a hg:Partnership ; org:hasMember ?m", "?p ?m"):
+        yield _value(p), _value(member)
 
 
 def write_search_tables(connection: sqlite3.Connection, store: Store) -> int:
     """Fill the search tables from the store; returns the number of partnerships."""
     connection.executescript(SCHEMA + _STAGING)
-    partnerships = ((_value(row["p"]),) for row in _select(store, "", "DISTINCT ?p"))
+    partnerships = ((_value(p),) for (p,) in _select(store, "?p a hg:Partnership", "DISTINCT ?p"))
     for batch in _batches(partnerships):
         connection.executemany("INSERT OR IGNORE INTO partnership(iri) VALUES (?)", batch)
-    for table, rows in (("staged_label", _label_rows(store)), ("staged_text", _text_rows(store)),
-                        ("staged_tag", _tag_rows(store))):
-        marks = ", ".join("?" * (3 if table == "staged_tag" else 2))
+    staged = (("staged_label", 2, _label_rows(store)), ("staged_text", 2, _text_rows(store)),
+              ("staged_tag", 3, _tag_rows(store, _TAG_QUERIES, "?p")),
+              ("staged_member", 2, _member_rows(store)),
+              ("staged_member_tag", 3, _tag_rows(store, _MEMBER_TAG_QUERIES, "?m")))
+    for table, width, rows in staged:
         for batch in _batches(rows):
-            connection.executemany(f"INSERT INTO temp.{table} VALUES ({marks})", batch)
+            connection.executemany(f"INSERT INTO temp.{table} VALUES ({', '.join('?' * width)})", batch)
     # LCASE in Python, as for the text: SQLite's lower() folds ASCII only
     connection.create_function("lcase", 1, str.lower, deterministic=True)
     connection.executescript("""
@@ -139,9 +153,15 @@ def write_search_tables(connection: sqlite3.Connection, store: Store) -> int:
             SELECT DISTINCT p.pid, s.text FROM temp.staged_text s JOIN partnership p ON p.iri = s.iri;
         INSERT OR IGNORE INTO tag
             SELECT p.pid, s.name, s.value FROM temp.staged_tag s JOIN partnership p ON p.iri = s.iri;
+        CREATE INDEX temp.staged_member_tag_member ON staged_member_tag(member);
+        INSERT OR IGNORE INTO tag
+            SELECT p.pid, t.name, t.value FROM temp.staged_member s
+            JOIN temp.staged_member_tag t ON t.member = s.member JOIN partnership p ON p.iri = s.iri;
         DROP TABLE temp.staged_label;
         DROP TABLE temp.staged_text;
         DROP TABLE temp.staged_tag;
+        DROP TABLE temp.staged_member;
+        DROP TABLE temp.staged_member_tag;
     """)
     connection.executescript("""
         INSERT INTO partnership_text_fts(rowid, text) SELECT rowid, text FROM partnership_text;
