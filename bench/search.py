@@ -40,9 +40,10 @@ NEEDLES = ("eye", "malaria", "partnership 12345", "zz")
 UI_SEARCHES: dict[str, dict[str, str]] = {
     "q=malaria": {"q": "malaria"},
     "q=eye care": {"q": "eye care"},
-    "q=malaria country=MW": {"q": "malaria", "country": "MW"},
+    "q=malaria country=GB-SCT": {"q": "malaria", "country": "GB-SCT"},
     "q=zz": {"q": "zz"},
-    "country=MW": {"country": "MW"},
+    "country=GB-SCT": {"country": "GB-SCT"},
+    "country=AR": {"country": "AR"},
     "kind=university from=2000": {"kind": "university", "from": "2000"},
     "no filter, page 3": {"page": "3"},
 }

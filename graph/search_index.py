@@ -273,7 +273,7 @@ class IndexedSearch:
                    f"WHERE pid IN (SELECT pid FROM temp.{table}) "
                    "ORDER BY sort_key, iri, label LIMIT ? OFFSET ?")
         else:
-            sql = (f"SELECT l.iri, l.label FROM temp.{table} m JOIN partnership_label l "
+            sql = (f"SELECT l.iri, l.label FROM temp.{table} m CROSS JOIN partnership_label l "
                    "ON l.pid = m.pid ORDER BY l.sort_key, l.iri, l.label LIMIT ? OFFSET ?")
         return [(iri, label) for iri, label in self._connection.execute(sql, (size, offset))]
 
@@ -281,7 +281,7 @@ class IndexedSearch:
         """How many partnerships each value of facet `name` gives, the other filters kept."""
         narrowed = filters.without(name)
         source = "tag" if narrowed.empty else (
-            f"temp.{self._matches(narrowed)} m JOIN tag ON tag.pid = m.pid")
+            f"temp.{self._matches(narrowed)} m CROSS JOIN tag ON tag.pid = m.pid")
         if name == "decade":
             sql = ("SELECT value - (value % 10 + 10) % 10, count(DISTINCT tag.pid) "  # FLOOR
                    f"FROM {source} "
