@@ -32,8 +32,14 @@ from healthgraph.graph.search import KINDS, PAGE_SIZE, Filters
 from healthgraph.graph.store import solutions
 from pyoxigraph import Literal, NamedNode, QuerySolution, Store
 
+MMAP_BYTES: Final = 2_147_418_112
+"""SQLite's largest memory map: a new connection reads pages from the OS cache without copying."""
+
 SORT_LIMIT: Final = 2_000
 """Pages of larger results walk the label order instead of sorting the matches."""
+
+SCAN_SHARE: Final = 0.25
+"""Facets of matches over this share of all partnerships read the facet's tags in order."""
 
 SCHEMA: Final = """
 CREATE TABLE partnership(pid INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
@@ -181,23 +187,27 @@ def _fts_phrase(word: str) -> str:
 class SearchIndex:
     """The search tables of one version, read-only."""
 
-    def __init__(self, path: Path, sort_limit: int = SORT_LIMIT) -> None:
+    def __init__(self, path: Path, sort_limit: int = SORT_LIMIT, scan_share: float = SCAN_SHARE) -> None:
         self.path = path
         self.sort_limit = sort_limit
+        self.scan_share = scan_share
 
     def reader(self, minter: IriMinter) -> IndexedSearch:
         """A connection for one search (its matches go in temporary tables of its own)."""
-        return IndexedSearch(self.path, minter, self.sort_limit)
+        return IndexedSearch(self.path, minter, self.sort_limit, self.scan_share)
 
 
 class IndexedSearch:
     """Answers one search's questions; the matches of each set of filters are kept while open."""
 
-    def __init__(self, path: Path, minter: IriMinter, sort_limit: int) -> None:
+    def __init__(self, path: Path, minter: IriMinter, sort_limit: int, scan_share: float) -> None:
         self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         self._minter = minter
         self._sort_limit = sort_limit
+        self._scan_share = scan_share
         self._sets: dict[Filters, str] = {}
+        self._all: int | None = None
 
     def __enter__(self) -> IndexedSearch:
         return self
@@ -214,7 +224,7 @@ class IndexedSearch:
         parameters: list[object] = []
 
         def tagged(name: str, value: object) -> None:
-            conditions.append("pid IN (SELECT pid FROM tag WHERE name = ? AND value = ?)")
+            conditions.append("SELECT pid FROM tag WHERE name = ? AND value = ?")
             parameters.extend((name, value))
 
         if filters.country:
@@ -228,16 +238,15 @@ class IndexedSearch:
         if filters.year_from is not None or filters.year_to is not None:
             low = filters.year_from if filters.year_from is not None else -(10**9)
             high = filters.year_to if filters.year_to is not None else 10**9
-            conditions.append("pid IN (SELECT pid FROM tag WHERE name = 'year' AND value >= ? "
-                              "AND value <= ?)")
+            conditions.append("SELECT pid FROM tag WHERE name = 'year' AND value >= ? AND value <= ?")
             parameters.extend((low, high))
         if filters.q:
             conditions.append(self._text_condition(filters.q.lower().split(), parameters))
         table = f"matches{len(self._sets)}"
-        where = " AND ".join(conditions) or "1"
+        # each condition reads only its own matches (an index range or the FTS5 hits)
+        selected = " INTERSECT ".join(conditions) or "SELECT pid FROM partnership"
         self._connection.execute(f"CREATE TEMP TABLE {table}(pid INTEGER PRIMARY KEY)")
-        self._connection.execute(f"INSERT INTO temp.{table} SELECT pid FROM partnership WHERE {where}",
-                                 parameters)
+        self._connection.execute(f"INSERT OR IGNORE INTO temp.{table} {selected}", parameters)
         self._sets[key] = table
         return table
 
@@ -250,14 +259,13 @@ class IndexedSearch:
         if long_words:
             parameters.append(" AND ".join(_fts_phrase(word) for word in long_words))
             parameters.extend(words)
-            return ("pid IN (SELECT t.pid FROM partnership_text_fts f JOIN partnership_text t "
-                    f"ON t.rowid = f.rowid WHERE partnership_text_fts MATCH ? AND {checks})")
+            return ("SELECT t.pid FROM partnership_text_fts f JOIN partnership_text t "
+                    f"ON t.rowid = f.rowid WHERE partnership_text_fts MATCH ? AND {checks}")
         parameters.extend(words)
-        return f"pid IN (SELECT t.pid FROM partnership_text t WHERE {checks})"
+        return f"SELECT t.pid FROM partnership_text t WHERE {checks}"
 
     def count(self, filters: Filters) -> int:
-        table = self._matches(filters)
-        return int(self._connection.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0])
+        return self._size(self._matches(filters))
 
     def page(self, filters: Filters) -> list[tuple[str, str]]:
         """(IRI, label) rows of the filters' page, by lower-cased label then IRI."""
@@ -278,19 +286,34 @@ class IndexedSearch:
         return [(iri, label) for iri, label in self._connection.execute(sql, (size, offset))]
 
     def facet_counts(self, name: str, filters: Filters) -> dict[str, int]:
-        """How many partnerships each value of facet `name` gives, the other filters kept."""
+        """How many partnerships each value of facet `name` gives, the other filters kept.
+
+        A small set of matches looks up each match's tags; a large one (over `SCAN_SHARE` of
+        the partnerships) reads the facet's tags in value order and keeps the matches'."""
         narrowed = filters.without(name)
-        source = "tag" if narrowed.empty else (
-            f"temp.{self._matches(narrowed)} m CROSS JOIN tag ON tag.pid = m.pid")
-        if name == "decade":
-            sql = ("SELECT value - (value % 10 + 10) % 10, count(DISTINCT tag.pid) "  # FLOOR
-                   f"FROM {source} "
-                   "WHERE name = 'year' GROUP BY 1")
+        tag_name = "year" if name == "decade" else name
+        if narrowed.empty:
+            source, where = "tag", ""
         else:
-            sql = f"SELECT value, count(*) FROM {source} WHERE name = ? GROUP BY value"
-        rows = self._connection.execute(sql, () if name == "decade" else (name,))
+            table = self._matches(narrowed)
+            if self._size(table) > self._scan_share * self._partnerships():
+                source, where = "tag INDEXED BY tag_value", f"AND pid IN (SELECT pid FROM temp.{table})"
+            else:
+                source, where = f"temp.{table} m CROSS JOIN tag ON tag.pid = m.pid", ""
+        value = "value - (value % 10 + 10) % 10" if name == "decade" else "value"  # FLOOR
+        rows = self._connection.execute(
+            f"SELECT {value}, count(DISTINCT tag.pid) FROM {source} WHERE name = ? {where} GROUP BY 1",
+            (tag_name,))
         counts: dict[str, int] = {}
-        for value, n in rows:
-            key = str(value).rsplit("/", 1)[-1] if name == "theme" else str(value)
+        for found, n in rows:
+            key = str(found).rsplit("/", 1)[-1] if name == "theme" else str(found)
             counts[key] = int(n)
         return counts
+
+    def _size(self, table: str) -> int:
+        return int(self._connection.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0])
+
+    def _partnerships(self) -> int:
+        if self._all is None:
+            self._all = int(self._connection.execute("SELECT count(*) FROM partnership").fetchone()[0])
+        return self._all

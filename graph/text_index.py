@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Final
 
 from healthgraph.graph.namespaces import DCTERMS, HG, ORG, RDFS, SCHEMA, SKOS
-from healthgraph.graph.search_index import write_search_tables
+from healthgraph.graph.search_index import MMAP_BYTES, write_search_tables
 from healthgraph.graph.store import solutions
 from pyoxigraph import Store
 
@@ -179,6 +179,7 @@ class TextIndex:
         self.path = path
         self.sort_limit = sort_limit
         self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         self.format = int(self._connection.execute("PRAGMA user_version").fetchone()[0])
 
     def search(self, text: str, limit: int = 50, offset: int = 0) -> list[str]:

@@ -135,6 +135,17 @@ def test_both_page_plans_give_the_same_pages(generated: Snapshot, text: str) -> 
             generated, filters, SearchIndex(path, sort_limit=10**9))
 
 
+@pytest.mark.parametrize("params", [{"q": "health"}, {"kind": "university", "from": "2000"},
+                                    {"country": "GB-SCT", "q": "care"}, {"from": "2010"}])
+def test_both_facet_plans_give_the_same_counts(generated: Snapshot, params: dict[str, str]) -> None:
+    assert generated.text_index is not None
+    path = generated.text_index.path
+    filters = Filters.parse(params)
+    look_up_tags, read_tags_in_order = SearchIndex(path, scan_share=2.0), SearchIndex(path, scan_share=0.0)
+    assert _search(generated, filters, look_up_tags, False) == _search(
+        generated, filters, read_tags_in_order, False)
+
+
 @pytest.fixture(scope="module")
 def texts(generated: Snapshot) -> list[str]:
     """Labels, summaries and places of the generated partnerships: where needles come from."""
