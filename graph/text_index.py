@@ -19,7 +19,7 @@ CONTAINS results. Queries under three characters cannot use trigrams and scan th
 
 It also holds, for GraphQL `search`, the label of every resource of the `LABELLED_TYPES`
 with its GraphQL type name (`TextIndex.labels`: a substring of the label only), and the
-partnership search's tables (`graph/search_index.py`). `PRAGMA user_version` is the format
+partnership search's tables (`graph/search_tables.py`). `PRAGMA user_version` is the format
 (`FORMAT`); an index of another format (a version built by older code) is not opened, and
 everything it would answer falls back to SPARQL.
 
@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Final
 
 from healthgraph.graph.namespaces import DCTERMS, HG, ORG, RDFS, SCHEMA, SKOS
-from healthgraph.graph.search_index import MMAP_BYTES, write_search_tables
+from healthgraph.graph.search_index import MMAP_BYTES
+from healthgraph.graph.search_tables import write_search_tables
 from healthgraph.graph.store import solutions
 from pyoxigraph import Store
 
