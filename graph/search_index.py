@@ -146,10 +146,12 @@ class IndexedSearch:
                 source, where = "tag INDEXED BY tag_value", f"AND pid IN (SELECT pid FROM temp.{table})"
             else:
                 source, where = f"temp.{table} m CROSS JOIN tag ON tag.pid = m.pid", ""
-        value = "value - (value % 10 + 10) % 10" if name == "decade" else "value"  # FLOOR
+        # a tag is one row per (pid, name, value), so a count of rows counts partnerships;
+        # a decade groups years, which a partnership could have more than one of
+        value, count = (("value - (value % 10 + 10) % 10", "count(DISTINCT tag.pid)") if name == "decade"
+                        else ("value", "count(*)"))
         rows = self._connection.execute(
-            f"SELECT {value}, count(DISTINCT tag.pid) FROM {source} WHERE name = ? {where} GROUP BY 1",
-            (tag_name,))
+            f"SELECT {value}, {count} FROM {source} WHERE name = ? {where} GROUP BY 1", (tag_name,))
         counts: dict[str, int] = {}
         for found, n in rows:
             key = str(found).rsplit("/", 1)[-1] if name == "theme" else str(found)
