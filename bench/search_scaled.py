@@ -56,6 +56,7 @@ INSERT INTO labelled_text(rowid, text) SELECT rowid, text FROM labelled;
 INSERT INTO partnership_text_fts(rowid, text) SELECT rowid, text FROM partnership_text;
 CREATE INDEX entry_order ON entry(label, iri);
 CREATE INDEX labelled_order ON labelled(label, iri, type);
+CREATE INDEX partnership_text_pid ON partnership_text(pid);
 CREATE INDEX label_order ON partnership_label(sort_key, iri, label);
 CREATE INDEX label_pid ON partnership_label(pid);
 CREATE INDEX tag_value ON tag(name, value, pid);

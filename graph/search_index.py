@@ -62,53 +62,81 @@ class IndexedSearch:
         self._connection.close()
 
     def _matches(self, filters: Filters) -> str:
-        """The name of a temporary table holding the pids matching `filters`."""
+        """The name of a temporary table holding the pids matching `filters`.
+
+        One condition drives (the keywords' FTS5 hits, else the filter with the fewest
+        tagged partnerships) and each other one is a lookup per candidate, so a search
+        never reads all of a broad filter's partnerships to keep a few."""
         key = replace(filters, page=1)
         if key in self._sets:
             return self._sets[key]
-        conditions: list[str] = []
-        parameters: list[object] = []
-
-        def tagged(name: str, value: object) -> None:
-            conditions.append("SELECT pid FROM tag WHERE name = ? AND value = ?")
-            parameters.extend((name, value))
-
-        if filters.country:
-            tagged("country", filters.country)
-        if filters.board:
-            tagged("board-id", filters.board)
-        if filters.theme:
-            tagged("theme", self._minter.theme(filters.theme))
-        if filters.kind:
-            tagged("kind", filters.kind)
-        if filters.year_from is not None or filters.year_to is not None:
-            low = filters.year_from if filters.year_from is not None else -(10**9)
-            high = filters.year_to if filters.year_to is not None else 10**9
-            conditions.append("SELECT pid FROM tag WHERE name = 'year' AND value >= ? AND value <= ?")
-            parameters.extend((low, high))
-        if filters.q:
-            conditions.append(self._text_condition(filters.q.lower().split(), parameters))
+        conditions = self._conditions(filters)
+        words = filters.q.lower().split()
+        if any(len(word) >= 3 for word in words):
+            driver, parameters = self._text_hits(words)
+        elif conditions:
+            smallest = min(conditions, key=self._tagged_count)
+            conditions.remove(smallest)
+            driver, parameters = f"SELECT pid FROM tag WHERE {smallest[0]}", list(smallest[1])
+            if words:
+                conditions.append(self._text_check(words))
+        elif words:
+            driver, parameters = self._text_hits(words)
+        else:
+            driver, parameters = "SELECT pid FROM partnership", []
+        probes = " AND ".join(
+            f"EXISTS (SELECT 1 FROM tag WHERE tag.pid = x.pid AND {sql})" if sql.startswith("name")
+            else sql for sql, _values in conditions) or "1"
+        for _sql, values in conditions:
+            parameters.extend(values)
         table = f"matches{len(self._sets)}"
-        # each condition reads only its own matches (an index range or the FTS5 hits)
-        selected = " INTERSECT ".join(conditions) or "SELECT pid FROM partnership"
         self._connection.execute(f"CREATE TEMP TABLE {table}(pid INTEGER PRIMARY KEY)")
-        self._connection.execute(f"INSERT OR IGNORE INTO temp.{table} {selected}", parameters)
+        self._connection.execute(
+            f"INSERT OR IGNORE INTO temp.{table} SELECT x.pid FROM ({driver}) x WHERE {probes}",
+            parameters)
         self._sets[key] = table
         return table
 
+    def _conditions(self, filters: Filters) -> list[tuple[str, tuple[object, ...]]]:
+        """The filters other than keywords, as conditions on `tag` rows."""
+        conditions: list[tuple[str, tuple[object, ...]]] = []
+        tagged = "name = ? AND value = ?"
+        if filters.country:
+            conditions.append((tagged, ("country", filters.country)))
+        if filters.board:
+            conditions.append((tagged, ("board-id", filters.board)))
+        if filters.theme:
+            conditions.append((tagged, ("theme", self._minter.theme(filters.theme))))
+        if filters.kind:
+            conditions.append((tagged, ("kind", filters.kind)))
+        if filters.year_from is not None or filters.year_to is not None:
+            low = filters.year_from if filters.year_from is not None else -(10**9)
+            high = filters.year_to if filters.year_to is not None else 10**9
+            conditions.append(("name = 'year' AND value >= ? AND value <= ?", (low, high)))
+        return conditions
+
+    def _tagged_count(self, condition: tuple[str, tuple[object, ...]]) -> int:
+        sql, values = condition
+        return int(self._connection.execute(f"SELECT count(*) FROM tag WHERE {sql}", values).fetchone()[0])
+
     @staticmethod
-    def _text_condition(words: list[str], parameters: list[object]) -> str:
+    def _text_hits(words: list[str]) -> tuple[str, list[object]]:
         """Every word in one row of a partnership's text: FTS5 finds the rows holding the
         trigrams of the words of three characters or more, `instr` checks every word."""
         checks = " AND ".join("instr(t.text, ?) > 0" for _ in words)
         long_words = [word for word in words if len(word) >= 3]
         if long_words:
-            parameters.append(" AND ".join(_fts_phrase(word) for word in long_words))
-            parameters.extend(words)
             return ("SELECT t.pid FROM partnership_text_fts f JOIN partnership_text t "
-                    f"ON t.rowid = f.rowid WHERE partnership_text_fts MATCH ? AND {checks}")
-        parameters.extend(words)
-        return f"SELECT t.pid FROM partnership_text t WHERE {checks}"
+                    f"ON t.rowid = f.rowid WHERE partnership_text_fts MATCH ? AND {checks}",
+                    [" AND ".join(_fts_phrase(word) for word in long_words), *words])
+        return f"SELECT t.pid FROM partnership_text t WHERE {checks}", list(words)
+
+    @staticmethod
+    def _text_check(words: list[str]) -> tuple[str, tuple[object, ...]]:
+        """The words as a lookup of one candidate's texts."""
+        checks = " AND ".join("instr(t.text, ?) > 0" for _ in words)
+        return (f"EXISTS (SELECT 1 FROM partnership_text t WHERE t.pid = x.pid AND {checks})",
+                tuple(words))
 
     def count(self, filters: Filters) -> int:
         return self._size(self._matches(filters))

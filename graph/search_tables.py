@@ -160,6 +160,7 @@ def write_search_tables(connection: sqlite3.Connection, store: Store) -> int:
     connection.executescript("""
         INSERT INTO partnership_text_fts(rowid, text) SELECT rowid, text FROM partnership_text;
         INSERT INTO partnership_text_fts(partnership_text_fts) VALUES ('optimize');
+        CREATE INDEX partnership_text_pid ON partnership_text(pid);
         CREATE INDEX label_order ON partnership_label(sort_key, iri, label);
         CREATE INDEX label_pid ON partnership_label(pid);
         CREATE INDEX tag_value ON tag(name, value, pid);
