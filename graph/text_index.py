@@ -56,6 +56,7 @@ SELECT ?s ?label ?description WHERE {{
 }}
 """
 
+
 @dataclass(frozen=True)
 class LabelledType:
     name: str
@@ -78,9 +79,14 @@ LABELLED_TYPES: Final = tuple(
 )
 """What GraphQL `search` looks through, in its order."""
 
-_LABELLED = "SELECT ?e ?label ?type WHERE {{ VALUES (?class ?predicate ?type) {{ {} }} " \
-    "?e a ?class ; ?predicate ?label . FILTER(isIRI(?e)) }}".format(" ".join(
-        f"(<{t.rdf_class}> <{t.label_predicate}> \"{t.name}\")" for t in LABELLED_TYPES))
+_LABELLED_VALUES = " ".join(
+    f'(<{t.rdf_class}> <{t.label_predicate}> "{t.name}")' for t in LABELLED_TYPES)
+_LABELLED = f"""
+SELECT ?e ?label ?type WHERE {{
+  VALUES (?class ?predicate ?type) {{ {_LABELLED_VALUES} }}
+  ?e a ?class ; ?predicate ?label . FILTER(isIRI(?e))
+}}
+"""
 
 _LABELLED_SCHEMA = """
 CREATE TABLE labelled(label TEXT NOT NULL, iri TEXT NOT NULL, type TEXT NOT NULL, text TEXT NOT NULL);
@@ -210,10 +216,9 @@ class TextIndex:
                "ORDER BY label, iri LIMIT ? OFFSET ?")
         return [iri for (iri,) in self._connection.execute(sql, (needle, limit, offset))]
 
-    def labels(self, text: str, limit: int) -> list[tuple[str, str, str]]:
-        """(IRI, label, type) of the `LABELLED_TYPES` labels containing `text` (already
+    def labels(self, needle: str, limit: int) -> list[tuple[str, str, str]]:
+        """(IRI, label, type) of the `LABELLED_TYPES` labels containing `needle` (already
         lower-cased), ordered by label, IRI and type name: one row per label and type."""
-        needle = text
         if len(needle) >= 3:
             phrase = '"' + needle.replace('"', '""') + '"'
             matches = self._connection.execute(
