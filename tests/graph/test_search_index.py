@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,9 @@ def snapshot(request: pytest.FixtureRequest) -> Snapshot:
 
 
 def _labels(snapshot: Snapshot, text: str, limit: int, index: TextIndex | None) -> list[Hit]:
-    return asyncio.run(search_labels(snapshot.store, text, limit, index))
+    # a thread of its own: an earlier test may leave an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, search_labels(snapshot.store, text, limit, index)).result()
 
 
 def _search(snapshot: Snapshot, filters: Filters, index: SearchIndex | None,
