@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from healthgraph.graph import ntriples as nt
+from healthgraph.graph.search_index import SearchIndex
 from healthgraph.graph.store import Store
-from healthgraph.graph.text_index import TextIndex, expand_text_search
+from healthgraph.graph.text_index import TextIndex, expand_text_search, open_text_index
 from healthgraph.graph.versions import VersionInfo
 from pyoxigraph import Literal, NamedNode
 
@@ -59,6 +60,11 @@ class Snapshot:
     store: Store
     text_index: TextIndex | None = field(default=None, compare=False)
 
+    @property
+    def search_index(self) -> SearchIndex | None:
+        """The partnership search's tables (in the text index file), if the version has them."""
+        return SearchIndex(self.text_index.path) if self.text_index is not None else None
+
     def search(self, text: str, limit: int = 50, offset: int = 0) -> list[str]:
         """IRIs of resources whose label or description contains `text`, in label order
         (the version's text index; a SPARQL CONTAINS scan where there is none)."""
@@ -90,11 +96,10 @@ class CurrentVersion:
             if self._snapshot is None or stamp != self._stamp:
                 version = self.versions.current()
                 if self._snapshot is None or self._snapshot.version.id != version.id:
-                    index_path = version.text_index_path
                     self._snapshot = Snapshot(
                         version,
                         self.versions.open(version),
-                        TextIndex(index_path) if index_path.exists() else None,
+                        open_text_index(version.text_index_path),
                     )
                 self._stamp = stamp
             return self._snapshot

@@ -2,21 +2,26 @@
 
 Filter values arrive as text, are checked here (`Filters.parse`) and enter a query only as
 RDF terms written by pyoxigraph (`VALUES` rows), never pasted. With no filter at all, the
-counts come from the version's precomputed statistics instead of a scan.
+counts come from the version's precomputed statistics instead of a scan; with the version's
+search index (`graph/search_index.py`), every other count and the page order come from SQLite.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from healthgraph.graph.iris import GSS_PATTERN, ISO_3166_PATTERN, SLUG_PATTERN, IriMinter
 from healthgraph.graph.namespaces import HG, sparql_prefixes
 from healthgraph.graph.rows import number, text
 from healthgraph.graph.store import Store, Term
 from pyoxigraph import Literal, NamedNode
+
+if TYPE_CHECKING:
+    from healthgraph.graph.search_index import SearchIndex
 
 PAGE_SIZE: Final = 25
 MAX_KEYWORD_LENGTH: Final = 200
@@ -218,17 +223,23 @@ def _count(store: Store, filters: Filters, minter: IriMinter) -> int:
     return number(rows[0], "n") if rows else 0
 
 
-def _page(store: Store, filters: Filters, minter: IriMinter) -> list[Hit]:
+def _page(store: Store, filters: Filters, minter: IriMinter) -> list[tuple[str, str]]:
+    """(IRI, label) rows of one page, by lower-cased label then IRI."""
     offset = (filters.page - 1) * PAGE_SIZE
-    keys = store.select(
+    rows = store.select(
         sparql_prefixes()
         + "SELECT ?p ?label WHERE { { SELECT DISTINCT ?p WHERE {\n  " + _where(filters, minter)
         + "\n} } ?p rdfs:label ?label } ORDER BY LCASE(STR(?label)) ?p "
         + f"LIMIT {PAGE_SIZE} OFFSET {offset}"
     )
+    return [(text(row, "p"), text(row, "label")) for row in rows]
+
+
+def _hits(store: Store, keys: list[tuple[str, str]]) -> list[Hit]:
+    """The page's rows with what a hit shows (one query for the page)."""
     if not keys:
         return []
-    values = " ".join(_term(row["p"]) for row in keys)
+    values = " ".join(_term(NamedNode(iri)) for iri, _label in keys)
     details = store.select(
         sparql_prefixes()
         + "SELECT ?p ?key ?summary ?start ?end ?status ?countryLabel WHERE {\n"
@@ -250,14 +261,13 @@ def _page(store: Store, filters: Filters, minter: IriMinter) -> list[Hit]:
         if "countryLabel" in row and text(row, "countryLabel") not in entry["countries"]:
             entry["countries"].append(text(row, "countryLabel"))
     hits = []
-    for row in keys:
-        iri = text(row, "p")
+    for iri, label in keys:
         entry = info.get(iri, {"countries": []})
         hits.append(
             Hit(
                 key=entry.get("key", iri.rsplit("/", 1)[-1]),
                 iri=iri,
-                label=text(row, "label"),
+                label=label,
                 summary=entry.get("summary", ""),
                 start_year=int(entry["start"]) if "start" in entry else None,
                 end_year=int(entry["end"]) if "end" in entry else None,
@@ -356,25 +366,63 @@ def _facet_label(name: str, value: str, names: Labels) -> str:
     return KINDS[value][1] if value in KINDS else value
 
 
+class Answers(Protocol):
+    """Where a search's total, page and facet counts come from: SPARQL over the store
+    (`SparqlAnswers`) or the version's search index (`graph/search_index.py`)."""
+
+    def count(self, filters: Filters) -> int: ...
+
+    def page(self, filters: Filters) -> list[tuple[str, str]]:
+        """(IRI, label) rows of the filters' page, by lower-cased label then IRI."""
+
+    def facet_counts(self, name: str, filters: Filters) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class SparqlAnswers:
+    store: Store
+    minter: IriMinter
+
+    def count(self, filters: Filters) -> int:
+        return _count(self.store, filters, self.minter)
+
+    def page(self, filters: Filters) -> list[tuple[str, str]]:
+        return _page(self.store, filters, self.minter)
+
+    def facet_counts(self, name: str, filters: Filters) -> dict[str, int]:
+        return _facet_counts(self.store, name, filters, self.minter)
+
+
 def search(
     store: Store,
     filters: Filters,
     minter: IriMinter,
     statistics: Mapping[str, Any] | None = None,
+    index: SearchIndex | None = None,
 ) -> SearchResult:
-    """One page of partnerships matching `filters`, the total, and every facet's counts."""
+    """One page of partnerships matching `filters`, the total, and every facet's counts.
+
+    With the version's search `index` the counting and paging run in SQLite, the same
+    answers as the SPARQL; the hits' details and the facet labels come from the store."""
+    with index.reader(minter) if index is not None else nullcontext(SparqlAnswers(store, minter)) as answers:
+        return _search(store, filters, answers, statistics)
+
+
+def _search(
+    store: Store, filters: Filters, answers: Answers, statistics: Mapping[str, Any] | None
+) -> SearchResult:
     names = labels(store)
     if filters.empty and statistics and "classes" in statistics:
         total = int(statistics["classes"].get(f"{HG}Partnership", 0))
     else:
-        total = _count(store, filters, minter)
+        total = answers.count(filters)
     facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
         counts = None
         if filters.without(name).empty and statistics:
             counts = _statistics_counts(name, statistics, names)
         if counts is None:
-            counts = _facet_counts(store, name, filters, minter)
+            counts = answers.facet_counts(name, filters)
         values = [FacetValue(value, _facet_label(name, value, names), n)
                   for value, n in counts.items() if n > 0]
         if name == "decade":
@@ -382,4 +430,5 @@ def search(
         else:
             values.sort(key=lambda v: (-v.count, v.label.lower()))
         facets[name] = values
-    return SearchResult(filters, total, _page(store, filters, minter), facets)
+    keys = answers.page(filters)
+    return SearchResult(filters, total, _hits(store, keys), facets)

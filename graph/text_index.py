@@ -15,7 +15,13 @@ both compare strings) with the IRI as tie-break. The text is lower-cased in Pyth
 `tokenize='trigram case_sensitive 1'`: an FTS5 trigram MATCH finds every row containing the
 query's trigrams, and `instr` re-checks the exact substring, so results are exactly the
 CONTAINS results. Queries under three characters cannot use trigrams and scan the table
-(still in SQLite, milliseconds at 100k rows, about 0.3 s at 1M).
+(still in SQLite: a rare one about 50 ms at 100k partnerships, 1 s at 1M).
+
+It also holds, for GraphQL `search`, the label of every resource of the `LABELLED_TYPES`
+with its GraphQL type name (`TextIndex.labels`: a substring of the label only), and the
+partnership search's tables (`graph/search_tables.py`). `PRAGMA user_version` is the format
+(`FORMAT`); an index of another format (a version built by older code) is not opened, and
+everything it would answer falls back to SPARQL.
 
 The SPARQL extension: a triple pattern `?x hg:textSearch "text"` (full IRI
 `<https://w3id.org/healthgraph/ontology#textSearch>`) is replaced, before the query runs,
@@ -31,11 +37,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from healthgraph.graph.namespaces import DCTERMS, HG, RDFS
+from healthgraph.graph.namespaces import DCTERMS, HG, ORG, RDFS, SCHEMA, SKOS
+from healthgraph.graph.search_index import MMAP_BYTES
+from healthgraph.graph.search_tables import write_search_tables
 from healthgraph.graph.store import solutions
 from pyoxigraph import Store
 
 FILE_NAME: Final = "text.sqlite"
+FORMAT: Final = 2
 TEXT_SEARCH: Final = f"{HG}textSearch"
 MAX_EXPANSION: Final = 10_000
 """The most IRIs one `hg:textSearch` pattern expands to (a longer match is refused)."""
@@ -45,6 +54,45 @@ SELECT ?s ?label ?description WHERE {{
   ?s <{RDFS}label> ?label . FILTER(isIRI(?s))
   OPTIONAL {{ ?s <{DCTERMS}description> ?description }}
 }}
+"""
+
+
+@dataclass(frozen=True)
+class LabelledType:
+    name: str
+    """The GraphQL type name (`server/graphql/mapping.py`)."""
+    rdf_class: str
+    label_predicate: str
+
+
+LABELLED_TYPES: Final = tuple(
+    LabelledType(name, rdf_class, predicate)
+    for name, rdf_class, predicate in (
+        ("Partnership", f"{HG}Partnership", f"{RDFS}label"),
+        ("Organisation", f"{ORG}Organization", f"{RDFS}label"),
+        ("Country", f"{SCHEMA}Country", f"{RDFS}label"),
+        ("Programme", f"{HG}Programme", f"{RDFS}label"),
+        ("Document", f"{HG}GuidanceDocument", f"{RDFS}label"),
+        ("Role", f"{ORG}Role", f"{RDFS}label"),
+        ("Theme", f"{SKOS}Concept", f"{SKOS}prefLabel"),
+    )
+)
+"""What GraphQL `search` looks through, in its order."""
+
+_LABELLED_VALUES = " ".join(
+    f'(<{t.rdf_class}> <{t.label_predicate}> "{t.name}")' for t in LABELLED_TYPES)
+_LABELLED = f"""
+SELECT ?e ?label ?type WHERE {{
+  VALUES (?class ?predicate ?type) {{ {_LABELLED_VALUES} }}
+  ?e a ?class ; ?predicate ?label . FILTER(isIRI(?e))
+}}
+"""
+
+_LABELLED_SCHEMA = """
+CREATE TABLE labelled(label TEXT NOT NULL, iri TEXT NOT NULL, type TEXT NOT NULL, text TEXT NOT NULL);
+CREATE VIRTUAL TABLE labelled_text USING fts5(
+    text, content='labelled', content_rowid='rowid', tokenize='trigram case_sensitive 1', detail='full'
+);
 """
 
 _SCHEMA = """
@@ -78,13 +126,35 @@ def entries(store: Store) -> Iterator[Entry]:
         yield Entry(row["s"].value, row["label"].value, description.value if description else "")
 
 
-def build_text_index(path: Path, items: Iterable[Entry], batch: int = 50_000) -> int:
-    """Write a new index at `path` (replacing one there); returns the number of entries."""
+def _write_labelled(connection: sqlite3.Connection, store: Store, batch: int) -> None:
+    connection.executescript(_LABELLED_SCHEMA)
+    pending: list[tuple[str, str, str, str]] = []
+    for row in solutions(store.query(_LABELLED, use_default_graph_as_union=True)):
+        label = row["label"].value
+        pending.append((label, row["e"].value, row["type"].value, label.lower()))
+        if len(pending) >= batch:
+            connection.executemany("INSERT INTO labelled VALUES (?, ?, ?, ?)", pending)
+            pending = []
+    connection.executemany("INSERT INTO labelled VALUES (?, ?, ?, ?)", pending)
+    connection.executescript("""
+        INSERT INTO labelled_text(rowid, text) SELECT rowid, text FROM labelled;
+        INSERT INTO labelled_text(labelled_text) VALUES ('optimize');
+        CREATE INDEX labelled_order ON labelled(label, iri, type);
+    """)
+
+
+def build_text_index(path: Path, items: Iterable[Entry], store: Store | None = None,
+                     batch: int = 50_000) -> int:
+    """Write a new index at `path` (replacing one there); returns the number of entries.
+
+    With `store`, also the labels GraphQL searches and the partnership search's tables
+    (a complete index of this `FORMAT`)."""
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path)
     count = 0
     try:
-        connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                                 "PRAGMA temp_store=FILE;" + _SCHEMA)
         pending: list[tuple[str, str, str]] = []
         for item in items:
             pending.append((item.iri, item.label, item.text))
@@ -97,6 +167,10 @@ def build_text_index(path: Path, items: Iterable[Entry], batch: int = 50_000) ->
         connection.execute("INSERT INTO entry_text(rowid, text) SELECT rowid, text FROM entry")
         connection.execute("CREATE INDEX entry_order ON entry(label, iri)")
         connection.execute("INSERT INTO entry_text(entry_text) VALUES ('optimize')")
+        if store is not None:
+            _write_labelled(connection, store, batch)
+            write_search_tables(connection, store)
+            connection.execute(f"PRAGMA user_version = {FORMAT}")
         connection.commit()
     finally:
         connection.close()
@@ -112,6 +186,8 @@ class TextIndex:
         self.path = path
         self.sort_limit = sort_limit
         self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        self.format = int(self._connection.execute("PRAGMA user_version").fetchone()[0])
 
     def search(self, text: str, limit: int = 50, offset: int = 0) -> list[str]:
         """The IRIs whose label or description contains `text` (any case), in label order.
@@ -140,8 +216,37 @@ class TextIndex:
                "ORDER BY label, iri LIMIT ? OFFSET ?")
         return [iri for (iri,) in self._connection.execute(sql, (needle, limit, offset))]
 
+    def labels(self, needle: str, limit: int) -> list[tuple[str, str, str]]:
+        """(IRI, label, type) of the `LABELLED_TYPES` labels containing `needle` (already
+        lower-cased), ordered by label, IRI and type name: one row per label and type."""
+        if len(needle) >= 3:
+            phrase = '"' + needle.replace('"', '""') + '"'
+            matches = self._connection.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM labelled_text WHERE labelled_text MATCH ? "
+                "LIMIT ?)", (phrase, self.sort_limit + 1)).fetchone()[0]
+            if matches <= self.sort_limit:
+                sql = ("SELECT l.iri, l.label, l.type FROM labelled_text JOIN labelled l "
+                       "ON l.rowid = labelled_text.rowid WHERE labelled_text MATCH ? "
+                       "AND instr(l.text, ?) > 0 ORDER BY l.label, l.iri, l.type LIMIT ?")
+                return [(iri, label, kind) for iri, label, kind
+                        in self._connection.execute(sql, (phrase, needle, limit))]
+        sql = ("SELECT iri, label, type FROM labelled INDEXED BY labelled_order "
+               "WHERE instr(text, ?) > 0 ORDER BY label, iri, type LIMIT ?")
+        return [(iri, label, kind) for iri, label, kind in self._connection.execute(sql, (needle, limit))]
+
     def close(self) -> None:
         self._connection.close()
+
+
+def open_text_index(path: Path) -> TextIndex | None:
+    """The version's index, or None when it has none of this `FORMAT`."""
+    if not path.exists():
+        return None
+    index = TextIndex(path)
+    if index.format != FORMAT:
+        index.close()
+        return None
+    return index
 
 
 _PATTERN = re.compile(

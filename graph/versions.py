@@ -270,7 +270,7 @@ class VersionedStore:
             report = pool.submit(write_duplicates_report, EmbeddedStore(store), building)
             statistics = compute_statistics(store, options.base_iri)
             progress("computed statistics")
-            entries = build_text_index(building / TEXT_INDEX_FILE, text_entries(store))
+            entries = build_text_index(building / TEXT_INDEX_FILE, text_entries(store), store)
             progress(f"built the text index ({entries} labelled resources)")
             if options.optimize:
                 store.optimize()

@@ -71,7 +71,7 @@ async def partnerships(request: Request) -> Response:
     snapshot = current.snapshot()
     result = await run_in_threadpool(
         search.search, snapshot.store, filters, IriMinter(settings.base_iri),
-        snapshot.version.statistics,
+        snapshot.version.statistics, snapshot.search_index,
     )
     return render(request, "partnerships.html", {
         "version": snapshot.version, "result": result, "filters": filters,

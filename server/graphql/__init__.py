@@ -1,7 +1,8 @@
 """The GraphQL API: hand-written types compiled to SPARQL, bounded, over GraphQL-over-HTTP.
 
-`routes(settings, store)` gives the `/graphql` route; `store` returns the store a request
-reads (by default the current version's snapshot).
+`routes(settings, store, text_index)` gives the `/graphql` route; `store` returns the store a
+request reads (by default the current version's snapshot), `text_index` that version's text
+index (None: `search` runs as SPARQL).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from healthgraph.graph.iris import IriMinter
 from healthgraph.graph.store import Store
+from healthgraph.graph.text_index import TextIndex
 from healthgraph.server.graphql.context import Limits
 from healthgraph.server.graphql.http import GraphQLView
 from healthgraph.server.graphql.schema import build_schema
@@ -26,10 +28,16 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
-def view(settings: Settings, store: Callable[[], Store]) -> GraphQLView:
+def _no_index() -> TextIndex | None:
+    return None
+
+
+def view(settings: Settings, store: Callable[[], Store],
+         text_index: Callable[[], TextIndex | None] = _no_index) -> GraphQLView:
     limits = limits_from(settings)
-    return GraphQLView(build_schema(limits), store, IriMinter(settings.base_iri), limits)
+    return GraphQLView(build_schema(limits), store, IriMinter(settings.base_iri), limits, text_index)
 
 
-def routes(settings: Settings, store: Callable[[], Store]) -> list[BaseRoute]:
-    return [Route("/graphql", view(settings, store), name="graphql")]
+def routes(settings: Settings, store: Callable[[], Store],
+           text_index: Callable[[], TextIndex | None] = _no_index) -> list[BaseRoute]:
+    return [Route("/graphql", view(settings, store, text_index), name="graphql")]

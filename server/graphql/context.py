@@ -8,6 +8,7 @@ from typing import Any
 
 from healthgraph.graph.iris import IriMinter
 from healthgraph.graph.store import Store
+from healthgraph.graph.text_index import TextIndex
 from healthgraph.server.graphql import fetch
 from healthgraph.server.graphql.compiler import Record
 from strawberry.dataloader import DataLoader
@@ -31,6 +32,8 @@ class Context:
     limits: Limits
     request: Any = None
     response: Any = None
+    text_index: TextIndex | None = None
+    """The version's text index (`search` reads it; None: `search` runs as SPARQL)."""
     _loaders: dict[tuple[str, str], DataLoader[str, Record | None]] = field(default_factory=dict)
 
     def by_iri(self, entity_name: str, selections: Sequence[Selection],

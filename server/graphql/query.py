@@ -308,7 +308,7 @@ class Query:
             raise GraphQLUserError(f"first: {first} is out of range; ask for 0 to {limits.max_page_size}")
         if not text.strip():
             raise GraphQLUserError("text: give at least one non-space character")
-        hits = await search.search_labels(info.context.store, text, first)
+        hits = await search.search_labels(info.context.store, text, first, info.context.text_index)
         return [SearchHit(iri=strawberry.ID(h.iri), label=h.label, type=EntityType(h.type))
                 for h in hits]
 
