@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from healthgraph.graph.boards import UnknownBoardError
-from healthgraph.graph.current import CurrentVersion, VersionSource
+from healthgraph.graph.current import CurrentVersion, Snapshot, VersionSource
 from healthgraph.graph.executor import QueryExecutor
 from healthgraph.graph.remote_store import RemoteStoreError, RemoteTimeoutError, RemoteTruncatedError
 from healthgraph.graph.search import FilterError
@@ -27,6 +27,7 @@ from healthgraph.server import (
     ui,
 )
 from healthgraph.server.errors import GRAPH_ERRORS, HttpError, from_graph_error
+from healthgraph.server.graphql.context import Reads
 from healthgraph.server.metrics import Metrics
 from healthgraph.server.middleware.body_timeout import BodyTimeoutMiddleware
 from healthgraph.server.middleware.client_budget import ClientBudgetMiddleware
@@ -132,6 +133,9 @@ def create_app(
         settings, services.versions, services.current, executor=executor, editor=ui.sparql_editor
     )
 
+    def graphql_reads(snapshot: Snapshot) -> Reads:
+        return Reads(sparql_endpoint.guarded(snapshot), snapshot.text_index)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
@@ -143,8 +147,7 @@ def create_app(
         *sparql_endpoint.routes(),
         *operations.routes(services.versions, services.metrics),
         *ui.routes(),
-        *graphql.routes(settings, lambda: sparql_endpoint.guarded(services.current.snapshot()),
-                        lambda: services.current.snapshot().text_index),
+        *graphql.routes(settings, lambda: graphql_reads(services.current.snapshot())),
         *resources.routes(),
         *ontology.routes(),
         *dataset.routes(),

@@ -1,8 +1,7 @@
 """The GraphQL API: hand-written types compiled to SPARQL, bounded, over GraphQL-over-HTTP.
 
-`routes(settings, store, text_index)` gives the `/graphql` route; `store` returns the store a
-request reads (by default the current version's snapshot), `text_index` that version's text
-index (None: `search` runs as SPARQL).
+`routes(settings, reads)` gives the `/graphql` route; `reads` returns what one request reads
+(`Reads`: the store, and its version's text index, both from one snapshot).
 """
 
 from __future__ import annotations
@@ -10,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healthgraph.graph.iris import IriMinter
-from healthgraph.graph.store import Store
-from healthgraph.graph.text_index import TextIndex
-from healthgraph.server.graphql.context import Limits
+from healthgraph.server.graphql.context import Limits, Reads
 from healthgraph.server.graphql.http import GraphQLView
 from healthgraph.server.graphql.schema import build_schema
 from healthgraph.server.settings import Settings
@@ -28,16 +25,10 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
-def _no_index() -> TextIndex | None:
-    return None
-
-
-def view(settings: Settings, store: Callable[[], Store],
-         text_index: Callable[[], TextIndex | None] = _no_index) -> GraphQLView:
+def view(settings: Settings, reads: Callable[[], Reads]) -> GraphQLView:
     limits = limits_from(settings)
-    return GraphQLView(build_schema(limits), store, IriMinter(settings.base_iri), limits, text_index)
+    return GraphQLView(build_schema(limits), reads, IriMinter(settings.base_iri), limits)
 
 
-def routes(settings: Settings, store: Callable[[], Store],
-           text_index: Callable[[], TextIndex | None] = _no_index) -> list[BaseRoute]:
-    return [Route("/graphql", view(settings, store, text_index), name="graphql")]
+def routes(settings: Settings, reads: Callable[[], Reads]) -> list[BaseRoute]:
+    return [Route("/graphql", view(settings, reads), name="graphql")]

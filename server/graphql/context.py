@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from healthgraph.graph.iris import IriMinter
 from healthgraph.graph.store import Store
@@ -21,6 +21,14 @@ class Limits:
     max_tokens: int = 2000
     max_aliases: int = 30
     max_page_size: int = 100
+
+
+class Reads(NamedTuple):
+    """What one request reads, from one snapshot: the store, and its version's text index
+    (None: `search` runs as SPARQL)."""
+
+    store: Store
+    text_index: TextIndex | None = None
 
 
 @dataclass

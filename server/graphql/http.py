@@ -17,10 +17,8 @@ from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from healthgraph.graph.iris import IriMinter
-from healthgraph.graph.store import Store
-from healthgraph.graph.text_index import TextIndex
 from healthgraph.server import conneg
-from healthgraph.server.graphql.context import Context, Limits
+from healthgraph.server.graphql.context import Context, Limits, Reads
 from healthgraph.server.graphql.examples import EXAMPLES
 from healthgraph.server.pages import templates
 from starlette.requests import Request
@@ -45,12 +43,11 @@ def _is_request_error(result: ExecutionResult) -> bool:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, schema: BaseSchema, store: Callable[[], Store], minter: IriMinter,
-                 limits: Limits, text_index: Callable[[], TextIndex | None]) -> None:
+    def __init__(self, schema: BaseSchema, reads: Callable[[], Reads], minter: IriMinter,
+                 limits: Limits) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True,
                          subscription_protocols=())
-        self.store = store
-        self.text_index = text_index
+        self.reads = reads
         self.minter = minter
         self.limits = limits
 
@@ -118,8 +115,9 @@ class GraphQLView(GraphQL[Context, None]):
         return processed
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(store=self.store(), minter=self.minter, limits=self.limits,
-                       request=request, response=response, text_index=self.text_index())
+        reads = self.reads()
+        return Context(store=reads.store, minter=self.minter, limits=self.limits,
+                       request=request, response=response, text_index=reads.text_index)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         response: HTMLResponse = templates.TemplateResponse(

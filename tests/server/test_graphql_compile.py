@@ -15,6 +15,7 @@ from healthgraph.graph.store import Bindings, Store, Term
 from healthgraph.graph.versions import VersionedStore
 from healthgraph.server import graphql
 from healthgraph.server.graphql.compiler import Terms
+from healthgraph.server.graphql.context import Reads
 from healthgraph.server.settings import Settings
 from pyoxigraph import Literal, NamedNode
 from starlette.applications import Starlette
@@ -36,7 +37,7 @@ class CountingStore:
 @pytest.fixture
 def counted(settings: Settings) -> Iterator[tuple[TestClient, CountingStore]]:
     store = CountingStore(CurrentVersion(VersionedStore(settings.state_dir)).snapshot().store)
-    app = Starlette(routes=graphql.routes(settings, lambda: store))  # type: ignore[arg-type, return-value]
+    app = Starlette(routes=graphql.routes(settings, lambda: Reads(store)))  # type: ignore[arg-type]
     with TestClient(app) as client:
         yield client, store
 

@@ -8,6 +8,7 @@ import pytest
 from healthgraph.graph.current import CurrentVersion
 from healthgraph.graph.versions import VersionedStore
 from healthgraph.server import graphql
+from healthgraph.server.graphql.context import Reads
 from healthgraph.server.graphql.schema import CACHE_SIZE
 from healthgraph.server.settings import Settings
 from starlette.applications import Starlette
@@ -23,7 +24,7 @@ GRAPHQL_RESPONSE = {"Accept": "application/graphql-response+json"}
 @pytest.fixture
 def counted(settings: Settings) -> Iterator[tuple[TestClient, CountingStore]]:
     store = CountingStore(CurrentVersion(VersionedStore(settings.state_dir)).snapshot().store)
-    app = Starlette(routes=graphql.routes(settings, lambda: store))  # type: ignore[arg-type, return-value]
+    app = Starlette(routes=graphql.routes(settings, lambda: Reads(store)))  # type: ignore[arg-type]
     with TestClient(app) as client:
         yield client, store
 
@@ -83,7 +84,7 @@ def test_internal_errors_are_masked(settings: Settings) -> None:
         def select(self, query: str, bindings: object = None) -> object:
             raise RuntimeError("disk on fire at /var/secret/path")
 
-    app = Starlette(routes=graphql.routes(settings, lambda: Broken()))  # type: ignore[arg-type, return-value]
+    app = Starlette(routes=graphql.routes(settings, lambda: Reads(Broken())))  # type: ignore[arg-type]
     with TestClient(app) as client:
         response = client.post("/graphql", json={"query": "{ partnerships { totalCount } }"})
     assert response.status_code == 200
