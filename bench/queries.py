@@ -10,8 +10,9 @@ Servers, each started here on 127.0.0.1 and stopped at the end:
   engine, as on `oxigraph serve`
 - `ours-remote`: `healthgraph serve` with HEALTHGRAPH_STORE pointing at an `oxigraph serve`
   that holds the same version, published by our build's remote publishing (chunked Graph
-  Store writes into the engine's bulk loader); `--no-remote` leaves it out (at 1M the
-  publishing alone takes the better part of an hour here)
+  Store writes into the engine's bulk loader), without the result cache (as `ours-uncached`:
+  every query goes to the engine); `--no-remote` leaves it out (at 1M the publishing alone
+  takes the better part of an hour here)
 - `oxigraph`: `oxigraph serve-read-only --union-default-graph` on the same store directory
 - `rdflib-endpoint`: the N-Triples of the CSV graphs in an rdflib `Graph` (only when asked,
   with --rdflib, and where it finishes)
@@ -148,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             port = free_port()
             processes.append(subprocess.Popen(
                 [str(BIN / "healthgraph"), "serve", "--port", str(port)],
-                env={**env, "HEALTHGRAPH_STORE": engine}, **quiet))  # type: ignore[call-overload]
+                env={**env, "HEALTHGRAPH_STORE": engine, "HEALTHGRAPH_RESULT_CACHE_BYTES": "0"},
+                **quiet))  # type: ignore[call-overload]
             servers["ours-remote"] = f"http://127.0.0.1:{port}/sparql"
         if args.rdflib:
             port = free_port()
