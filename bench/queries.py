@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_remote:
             engine_port = free_port()
             engine_dir = args.state.parent / f"{args.state.name}-engine"
+            shutil.rmtree(engine_dir, ignore_errors=True)  # publish into an empty engine, each run
             processes.append(subprocess.Popen(
                 [str(BIN / "oxigraph"), "serve", "--location", str(engine_dir),
                  "--bind", f"127.0.0.1:{engine_port}"], **quiet))  # type: ignore[call-overload]
