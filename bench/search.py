@@ -49,7 +49,7 @@ UI_SEARCHES: dict[str, dict[str, str]] = {
 }
 
 
-def _median_ms(call: Callable[[], object], repeat: int = 7) -> float:
+def median_ms(call: Callable[[], object], repeat: int = 7) -> float:
     call()
     times = []
     for _ in range(repeat):
@@ -68,7 +68,7 @@ def _compared(indexed: Callable[[], object], sparql: Callable[[], object],
         started = time.perf_counter()
         answer = sparql()
         times.append(time.perf_counter() - started)
-    return {"index_ms": _median_ms(indexed), "sparql_ms": statistics.median(times) * 1000,
+    return {"index_ms": median_ms(indexed), "sparql_ms": statistics.median(times) * 1000,
             "same_results": indexed() == answer}
 
 
@@ -157,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         results["graphql_search"] = _graphql(snapshot, args.label, args.repeat_sparql)
         results["ui_search"] = _ui(snapshot, args.label, args.repeat_sparql)
         for needle in NEEDLES:
-            index_ms = _median_ms(lambda n=needle: snapshot.search(n, 50))  # type: ignore[misc]
+            index_ms = median_ms(lambda n=needle: snapshot.search(n, 50))  # type: ignore[misc]
             query = contains_query(needle, 50, 0)
-            contains_ms = _median_ms(lambda q=query: snapshot.store.select(q), repeat=3)  # type: ignore[misc]
+            contains_ms = median_ms(lambda q=query: snapshot.store.select(q), repeat=3)  # type: ignore[misc]
             same = snapshot.search(needle, 50) == [r["s"].value for r in snapshot.store.select(query)]
             results[needle] = {"index_ms": index_ms, "contains_ms": contains_ms, "same_results": same}
             print(args.label, needle, results[needle], file=sys.stderr)
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             results["entries"] = count
             index = TextIndex(path)
             for needle in NEEDLES:
-                results[needle] = {"index_ms": _median_ms(lambda n=needle: index.search(n, 50))}  # type: ignore[misc]
+                results[needle] = {"index_ms": median_ms(lambda n=needle: index.search(n, 50))}  # type: ignore[misc]
                 print(args.label, needle, results[needle], file=sys.stderr)
             index.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)

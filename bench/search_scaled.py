@@ -16,11 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from healthgraph.graph.iris import IriMinter
@@ -28,17 +26,8 @@ from healthgraph.graph.search import FACETS, Filters
 from healthgraph.graph.search_index import SearchIndex
 from healthgraph.graph.text_index import FORMAT, open_text_index
 
-NEEDLES = ("eye", "malaria", "partnership 12345", "zz")
-SEARCHES: dict[str, dict[str, str]] = {
-    "q=malaria": {"q": "malaria"},
-    "q=eye care": {"q": "eye care"},
-    "q=malaria country=GB-SCT": {"q": "malaria", "country": "GB-SCT"},
-    "q=zz": {"q": "zz"},
-    "country=GB-SCT": {"country": "GB-SCT"},
-    "country=AR": {"country": "AR"},
-    "kind=university from=2000": {"kind": "university", "from": "2000"},
-    "no filter, page 3": {"page": "3"},
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search import NEEDLES, UI_SEARCHES, median_ms  # bench/search.py
 
 _COPIES = """
 INSERT INTO main.entry SELECT iri || '~' || :k, label, text FROM source.entry;
@@ -86,16 +75,6 @@ def replicate(source: Path, target: Path, times: int) -> None:
     connection.close()
 
 
-def _median_ms(call: Callable[[], object], repeat: int = 7) -> float:
-    call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", type=Path, required=True)
@@ -117,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             results["partnerships"] = connection.execute("SELECT count(*) FROM partnership").fetchone()[0]
             results["labels"] = connection.execute("SELECT count(*) FROM labelled").fetchone()[0]
         results["graphql_labels_ms"] = {
-            needle: _median_ms(lambda n=needle: index.labels(n, 70)) for needle in NEEDLES}  # type: ignore[misc]
+            needle: median_ms(lambda n=needle: index.labels(n, 70)) for needle in NEEDLES}  # type: ignore[misc]
         print(args.label, results["graphql_labels_ms"], file=sys.stderr)
         search_index, minter = SearchIndex(path), IriMinter()
 
@@ -131,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             return total
 
         found: dict[str, object] = {}
-        for name, params in SEARCHES.items():
+        for name, params in UI_SEARCHES.items():
             filters = Filters.parse(params)
-            found[name] = {"total": answer(filters), "ms": _median_ms(lambda f=filters: answer(f))}  # type: ignore[misc]
+            found[name] = {"total": answer(filters), "ms": median_ms(lambda f=filters: answer(f))}  # type: ignore[misc]
             print(args.label, name, found[name], file=sys.stderr)
         results["partnership_search_sqlite"] = found
         index.close()
