@@ -12,12 +12,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
+from healthgraph.graph.ntriples import IRI_FORBIDDEN
+
 DEFAULT_BASE_IRI: Final = "https://w3id.org/healthgraph/"
 
 SLUG_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_3166_PATTERN: Final = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$")
 GSS_PATTERN: Final = re.compile(r"^S08\d{6}$")
-_NOT_IN_IRIS: Final = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
 class InvalidKeyError(ValueError):
@@ -46,7 +47,7 @@ class IriMinter:
         if not self.base.endswith("/"):
             raise ValueError(f"base IRI must end with '/': {self.base!r}")
         # every IRI minted here is the base and checked keys: the loaders write them unchecked
-        if _NOT_IN_IRIS.search(self.base):
+        if IRI_FORBIDDEN.search(self.base):
             raise ValueError(f"base IRI has a character IRIs cannot hold: {self.base!r}")
 
     def partnership(self, slug: str) -> str:

@@ -16,14 +16,14 @@ _ESCAPES: Final = str.maketrans(
 )
 _NEEDS_ESCAPE: Final = re.compile(r'[\\"\n\r\t]')
 """Most values have none of these: one regex search spares them a translation."""
-_IRI_FORBIDDEN: Final = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+IRI_FORBIDDEN: Final = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 """Characters that cannot appear in an N-Triples IRI (one regex search, not a loop in Python:
 the loaders call this for every IRI they write)."""
 
 
 def iri(value: str) -> str:
     """An IRI term. Refuses characters that cannot appear in an N-Triples IRI."""
-    if not value or _IRI_FORBIDDEN.search(value):
+    if not value or IRI_FORBIDDEN.search(value):
         raise ValueError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
 

@@ -26,7 +26,7 @@ SORT_LIMIT: Final = 2_000
 SCAN_SHARE: Final = 0.25
 """Facets of matches over this share of all partnerships read the facet's tags in order."""
 
-def _fts_phrase(word: str) -> str:
+def fts_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
@@ -128,7 +128,7 @@ class IndexedSearch:
         if long_words:
             return ("SELECT t.pid FROM partnership_text_fts f JOIN partnership_text t "
                     f"ON t.rowid = f.rowid WHERE partnership_text_fts MATCH ? AND {checks}",
-                    [" AND ".join(_fts_phrase(word) for word in long_words), *words])
+                    [" AND ".join(fts_phrase(word) for word in long_words), *words])
         return f"SELECT t.pid FROM partnership_text t WHERE {checks}", list(words)
 
     @staticmethod

@@ -79,7 +79,7 @@ def _select(store: Store, where: str, variables: str) -> Iterator[QuerySolution]
     return iter(solutions(store.query(query, use_default_graph_as_union=True)))
 
 
-def _batches(rows: Iterator[tuple[object, ...]], size: int = 50_000) -> Iterator[list[tuple[object, ...]]]:
+def batches(rows: Iterator[tuple[object, ...]], size: int = 50_000) -> Iterator[list[tuple[object, ...]]]:
     batch: list[tuple[object, ...]] = []
     for row in rows:
         batch.append(row)
@@ -128,14 +128,14 @@ def write_search_tables(connection: sqlite3.Connection, store: Store) -> int:
     """Fill the search tables from the store; returns the number of partnerships."""
     connection.executescript(SCHEMA + _STAGING)
     partnerships = ((_value(p),) for (p,) in _select(store, "?p a hg:Partnership", "DISTINCT ?p"))
-    for batch in _batches(partnerships):
+    for batch in batches(partnerships):
         connection.executemany("INSERT OR IGNORE INTO partnership(iri) VALUES (?)", batch)
     staged = (("staged_label", 2, _label_rows(store)), ("staged_text", 2, _text_rows(store)),
               ("staged_tag", 3, _tag_rows(store, _TAG_QUERIES, "?p")),
               ("staged_member", 2, _member_rows(store)),
               ("staged_member_tag", 3, _tag_rows(store, _MEMBER_TAG_QUERIES, "?m")))
     for table, width, rows in staged:
-        for batch in _batches(rows):
+        for batch in batches(rows):
             connection.executemany(f"INSERT INTO temp.{table} VALUES ({', '.join('?' * width)})", batch)
     # LCASE in Python, as for the text: SQLite's lower() folds ASCII only
     connection.create_function("lcase", 1, str.lower, deterministic=True)

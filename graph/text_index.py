@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Final
 
 from healthgraph.graph.namespaces import DCTERMS, HG, ORG, RDFS, SCHEMA, SKOS
-from healthgraph.graph.search_index import MMAP_BYTES
-from healthgraph.graph.search_tables import write_search_tables
+from healthgraph.graph.search_index import MMAP_BYTES, fts_phrase
+from healthgraph.graph.search_tables import batches, write_search_tables
 from healthgraph.graph.store import solutions
 from pyoxigraph import Store
 
@@ -128,14 +128,10 @@ def entries(store: Store) -> Iterator[Entry]:
 
 def _write_labelled(connection: sqlite3.Connection, store: Store, batch: int) -> None:
     connection.executescript(_LABELLED_SCHEMA)
-    pending: list[tuple[str, str, str, str]] = []
-    for row in solutions(store.query(_LABELLED, use_default_graph_as_union=True)):
-        label = row["label"].value
-        pending.append((label, row["e"].value, row["type"].value, label.lower()))
-        if len(pending) >= batch:
-            connection.executemany("INSERT INTO labelled VALUES (?, ?, ?, ?)", pending)
-            pending = []
-    connection.executemany("INSERT INTO labelled VALUES (?, ?, ?, ?)", pending)
+    rows = ((row["label"].value, row["e"].value, row["type"].value, row["label"].value.lower())
+            for row in solutions(store.query(_LABELLED, use_default_graph_as_union=True)))
+    for rows_batch in batches(rows, batch):
+        connection.executemany("INSERT INTO labelled VALUES (?, ?, ?, ?)", rows_batch)
     connection.executescript("""
         INSERT INTO labelled_text(rowid, text) SELECT rowid, text FROM labelled;
         INSERT INTO labelled_text(labelled_text) VALUES ('optimize');
@@ -155,15 +151,9 @@ def build_text_index(path: Path, items: Iterable[Entry], store: Store | None = N
     try:
         connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
                                  "PRAGMA temp_store=FILE;" + _SCHEMA)
-        pending: list[tuple[str, str, str]] = []
-        for item in items:
-            pending.append((item.iri, item.label, item.text))
-            if len(pending) >= batch:
-                connection.executemany("INSERT INTO entry VALUES (?, ?, ?)", pending)
-                count += len(pending)
-                pending = []
-        connection.executemany("INSERT INTO entry VALUES (?, ?, ?)", pending)
-        count += len(pending)
+        for rows_batch in batches(((item.iri, item.label, item.text) for item in items), batch):
+            connection.executemany("INSERT INTO entry VALUES (?, ?, ?)", rows_batch)
+            count += len(rows_batch)
         connection.execute("INSERT INTO entry_text(rowid, text) SELECT rowid, text FROM entry")
         connection.execute("CREATE INDEX entry_order ON entry(label, iri)")
         connection.execute("INSERT INTO entry_text(entry_text) VALUES ('optimize')")
@@ -199,12 +189,8 @@ class TextIndex:
         if not needle:
             return []
         if len(needle) >= 3:
-            phrase = '"' + needle.replace('"', '""') + '"'
-            matches = self._connection.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM entry_text WHERE entry_text MATCH ? LIMIT ?)",
-                (phrase, self.sort_limit + 1),
-            ).fetchone()[0]
-            if matches <= self.sort_limit:
+            phrase = fts_phrase(needle)
+            if self._few_matches("entry_text", phrase):
                 sql = (
                     "SELECT entry.iri FROM entry_text JOIN entry ON entry.rowid = entry_text.rowid "
                     "WHERE entry_text MATCH ? AND instr(entry.text, ?) > 0 "
@@ -220,11 +206,8 @@ class TextIndex:
         """(IRI, label, type) of the `LABELLED_TYPES` labels containing `needle` (already
         lower-cased), ordered by label, IRI and type name: one row per label and type."""
         if len(needle) >= 3:
-            phrase = '"' + needle.replace('"', '""') + '"'
-            matches = self._connection.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM labelled_text WHERE labelled_text MATCH ? "
-                "LIMIT ?)", (phrase, self.sort_limit + 1)).fetchone()[0]
-            if matches <= self.sort_limit:
+            phrase = fts_phrase(needle)
+            if self._few_matches("labelled_text", phrase):
                 sql = ("SELECT l.iri, l.label, l.type FROM labelled_text JOIN labelled l "
                        "ON l.rowid = labelled_text.rowid WHERE labelled_text MATCH ? "
                        "AND instr(l.text, ?) > 0 ORDER BY l.label, l.iri, l.type LIMIT ?")
@@ -233,6 +216,14 @@ class TextIndex:
         sql = ("SELECT iri, label, type FROM labelled INDEXED BY labelled_order "
                "WHERE instr(text, ?) > 0 ORDER BY label, iri, type LIMIT ?")
         return [(iri, label, kind) for iri, label, kind in self._connection.execute(sql, (needle, limit))]
+
+    def _few_matches(self, fts_table: str, phrase: str) -> bool:
+        """True when `phrase` has at most `sort_limit` FTS5 matches in `fts_table` (then
+        sorting them beats walking the label order)."""
+        probe = (f"SELECT count(*) FROM (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ? "
+                 "LIMIT ?)")
+        count: int = self._connection.execute(probe, (phrase, self.sort_limit + 1)).fetchone()[0]
+        return count <= self.sort_limit
 
     def close(self) -> None:
         self._connection.close()
